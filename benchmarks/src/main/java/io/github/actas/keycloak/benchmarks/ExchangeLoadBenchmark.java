@@ -1,0 +1,369 @@
+package io.github.actas.keycloak.benchmarks;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.IntFunction;
+
+import io.github.actas.keycloak.harness.Http;
+import io.github.actas.keycloak.harness.KeycloakServer;
+
+/**
+ * Token endpoint throughput and latency, on one machine, in one run (not a CI gate):
+ * (a) client credentials, (b) Keycloak's standard exchange, (c) Act-As impersonation (repeated requests
+ * reuse their Act-As session), (c') Act-As impersonation where every request starts a new session,
+ * (d) Act-As delegation; then, in a second start with Keycloak's preview {@code token-exchange} and
+ * {@code admin-fine-grained-authz:v1} (and Act-As's exchange switched off), (e) Keycloak's own v1
+ * {@code requested_subject} impersonation. Closed loop: each of N workers sends its next request when
+ * the previous one is answered.
+ *
+ * <p>Usage: {@code ./mvnw -Pexchange-bench -pl benchmarks -am package -DskipTests}
+ * (system properties {@code bench.warmup} and {@code bench.seconds} set the phases, in seconds).
+ */
+public final class ExchangeLoadBenchmark {
+
+    private static final String REALM = "bench";
+    private static final String EXCHANGE = "urn:ietf:params:oauth:grant-type:token-exchange";
+    private static final String ACCESS_TOKEN = "urn:ietf:params:oauth:token-type:access_token";
+    private static final int TARGETS = 50;
+    private static final int[] CONCURRENCY = {8, 32};
+    private static final List<String> BUILD = List.of("--db=dev-file", "--health-enabled=true", "--cache=local");
+
+    private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(10)).build();
+    private final int warmupSeconds = Integer.getInteger("bench.warmup", 5);
+    private final int measureSeconds = Integer.getInteger("bench.seconds", 15);
+    /** Which parts to run: exchange (a-d), audit, v1 (e); all by default. */
+    private final List<String> parts = List.of(System.getProperty("bench.parts", "exchange,audit,v1").split(","));
+
+    /** One measured scenario at one concurrency. */
+    record Result(String scenario, int concurrency, long requests, long errors, double seconds, double p50Millis, double p99Millis) {
+        double perSecond() {
+            return requests / seconds;
+        }
+    }
+
+    public static void main(String[] args) throws Exception {
+        if (args.length < 1) {
+            System.err.println("usage: ExchangeLoadBenchmark <unpacked keycloak home with the Act-As jar in providers/>");
+            System.exit(2);
+        }
+        new ExchangeLoadBenchmark().run(Path.of(args[0]));
+    }
+
+    private void run(Path home) throws Exception {
+        Path realms = realmFolder();
+        List<Result> results = new ArrayList<>();
+
+        KeycloakServer actAs = KeycloakServer.of(home, BUILD, List.of(
+                // short retries, so that a backlog built while the receiver is "down" drains at once
+                "--spi-act-as-audit--act-as-audit--retry-base-millis=200",
+                "--spi-act-as-audit--act-as-audit--retry-max-millis=1000")).startFresh(realms);
+        List<String> auditReport = new ArrayList<>();
+        try {
+            String token = actAs.realmUrl(REALM) + "/protocol/openid-connect/token";
+            String actor = login(token, "bench-portal", "bench-admin");
+            String[] users = new String[TARGETS];
+            for (int i = 0; i < TARGETS; i++) {
+                users[i] = login(token, "bench-svc", "bench-user-" + i);
+            }
+            Map<String, IntFunction<HttpRequest>> scenarios = new LinkedHashMap<>();
+            scenarios.put("(a) client credentials", i -> post(token, "grant_type", "client_credentials",
+                    "client_id", "bench-svc", "client_secret", "bench-svc-secret"));
+            scenarios.put("(b) Keycloak standard exchange", i -> post(token, "grant_type", EXCHANGE,
+                    "client_id", "bench-portal", "client_secret", "bench-portal-secret",
+                    "subject_token", actor, "subject_token_type", ACCESS_TOKEN));
+            scenarios.put("(c) Act-As impersonation", i -> post(token, "grant_type", EXCHANGE,
+                    "client_id", "bench-portal", "client_secret", "bench-portal-secret",
+                    "subject_token", actor, "subject_token_type", ACCESS_TOKEN, "requested_subject", "bench-user-" + (i % TARGETS)));
+            // A distinct reason per request defeats session reuse: every exchange starts a new Act-As session.
+            scenarios.put("(c') Act-As impersonation, new session each", i -> post(token, "grant_type", EXCHANGE,
+                    "client_id", "bench-portal", "client_secret", "bench-portal-secret",
+                    "subject_token", actor, "subject_token_type", ACCESS_TOKEN, "requested_subject", "bench-user-" + (i % TARGETS),
+                    "reason", "R-" + i + "-" + System.nanoTime()));
+            scenarios.put("(d) Act-As delegation", i -> post(token, "grant_type", EXCHANGE,
+                    "client_id", "bench-svc", "client_secret", "bench-svc-secret",
+                    "subject_token", users[i % TARGETS], "subject_token_type", ACCESS_TOKEN, "act_as_mode", "delegate"));
+            if (parts.contains("exchange")) {
+                for (int concurrency : CONCURRENCY) {
+                    for (Map.Entry<String, IntFunction<HttpRequest>> scenario : scenarios.entrySet()) {
+                        results.add(measure(scenario.getKey(), concurrency, scenario.getValue()));
+                    }
+                }
+            }
+            if (parts.contains("audit")) {
+                auditReport.addAll(audit(actAs, scenarios.get("(c) Act-As impersonation")));
+            }
+        } finally {
+            actAs.stop();
+        }
+
+        if (!parts.contains("v1")) {
+            report(results);
+            auditReport.forEach(System.out::println);
+            return;
+        }
+        // Keycloak's own impersonation needs its preview token exchange; Act-As's exchange is switched off
+        // so that it does not claim the requested_subject requests.
+        List<String> v1Build = new ArrayList<>(BUILD);
+        v1Build.add("--features=token-exchange,admin-fine-grained-authz:v1");
+        v1Build.add("--spi-oauth2-token-exchange--act-as--enabled=false");
+        KeycloakServer keycloakV1 = KeycloakServer.of(home, v1Build, List.of()).startFresh(realms);
+        try {
+            String token = keycloakV1.realmUrl(REALM) + "/protocol/openid-connect/token";
+            String actor = login(token, "bench-portal", "bench-admin");
+            IntFunction<HttpRequest> v1 = i -> post(token, "grant_type", EXCHANGE,
+                    "client_id", "bench-portal", "client_secret", "bench-portal-secret",
+                    "subject_token", actor, "subject_token_type", ACCESS_TOKEN,
+                    "requested_subject", "bench-user-" + (i % TARGETS), "requested_token_type", ACCESS_TOKEN);
+            for (int concurrency : CONCURRENCY) {
+                results.add(measure("(e) Keycloak v1 impersonation (preview)", concurrency, v1));
+            }
+        } finally {
+            keycloakV1.stop();
+        }
+        report(results);
+        auditReport.forEach(System.out::println);
+    }
+
+    /**
+     * The audit pipeline's cost and capacity: (c)'s p50 with a webhook sink off and on, in alternating
+     * rounds (run-to-run noise on a shared machine exceeds the effect); then how fast a backlog built
+     * while the receiver answered 503 drains once it answers 204.
+     */
+    private List<String> audit(KeycloakServer server, IntFunction<HttpRequest> impersonation) throws Exception {
+        List<String> report = new ArrayList<>();
+        String admin = adminToken(server);
+        String sinks = server.adminUrl(REALM) + "/act-as/audit/sinks";
+        try (LoopbackReceiver receiver = new LoopbackReceiver()) {
+            byte[] key = new byte[32];
+            new java.security.SecureRandom().nextBytes(key);
+            String secret = "whsec_" + java.util.Base64.getEncoder().encodeToString(key);
+            String created = Http.postJson(sinks, admin, Map.of("name", "bench-siem", "type", "webhook",
+                    "url", receiver.url(), "secret", secret)).json().get("id").asText();
+            report.add("\n| Concurrency | p50 webhook off (ms, median) | p50 webhook on (ms, median) | Change, median of paired rounds |"
+                    + "\n|---|---|---|---|");
+            for (int concurrency : CONCURRENCY) {
+                List<Double> off = new ArrayList<>();
+                List<Double> on = new ArrayList<>();
+                List<Double> change = new ArrayList<>();
+                for (int round = 0; round < AUDIT_ROUNDS; round++) {
+                    // alternate which condition goes first, so a drifting machine does not favour one
+                    boolean offFirst = round % 2 == 0;
+                    double a = measureWithSink(server, sinks + "/" + created, offFirst ? false : true, concurrency, impersonation);
+                    double b = measureWithSink(server, sinks + "/" + created, offFirst ? true : false, concurrency, impersonation);
+                    double withoutSink = offFirst ? a : b;
+                    double withSink = offFirst ? b : a;
+                    off.add(withoutSink);
+                    on.add(withSink);
+                    change.add((withSink - withoutSink) / withoutSink);
+                }
+                report.add(String.format(Locale.ROOT, "| %d | %.1f | %.1f | %+.1f %% (rounds: %s) |", concurrency, median(off),
+                        median(on), 100 * median(change), change.stream()
+                                .map(c -> String.format(Locale.ROOT, "%+.0f%%", 100 * c)).toList()));
+            }
+
+            // Capacity: build a backlog while the receiver is down, then let it drain (the sink is on: the
+            // paired rounds may have ended with it off).
+            enableSink(server, sinks + "/" + created, true);
+            receiver.available(false);
+            phase(32, impersonation, 15, null);
+            long backlog = pending(server);
+            long before = receiver.received();
+            receiver.available(true);
+            long start = System.nanoTime();
+            while (pending(server) > 0) {
+                Thread.sleep(500); // the status count is not free: do not let the poll slow the drain down
+            }
+            double seconds = (System.nanoTime() - start) / 1e9;
+            long drained = receiver.received() - before;
+            report.add(String.format(Locale.ROOT, "%nDelivery: a backlog of %d records drained to a loopback receiver in %.1f s: "
+                    + "%.0f records/s (%d deliveries received).", backlog, seconds, drained / seconds, drained));
+        }
+        return report;
+    }
+
+    private static final int AUDIT_ROUNDS = 6;
+
+    private double measureWithSink(KeycloakServer server, String sinkUrl, boolean enabled, int concurrency,
+                                   IntFunction<HttpRequest> impersonation) throws Exception {
+        enableSink(server, sinkUrl, enabled);
+        return measure("(c) webhook sink " + (enabled ? "on" : "off"), concurrency, impersonation).p50Millis();
+    }
+
+    private void enableSink(KeycloakServer server, String url, boolean enabled) {
+        String admin = adminToken(server);
+        com.fasterxml.jackson.databind.node.ObjectNode sink = (com.fasterxml.jackson.databind.node.ObjectNode) Http.get(url, admin).json();
+        sink.put("enabled", enabled);
+        if (Http.putJson(url, admin, sink).status() != 200) {
+            throw new IllegalStateException("could not switch the sink");
+        }
+    }
+
+    private long pending(KeycloakServer server) {
+        long pending = 0;
+        for (com.fasterxml.jackson.databind.JsonNode sink : Http.get(server.adminUrl(REALM) + "/act-as/audit/status",
+                adminToken(server)).json()) {
+            pending += sink.get("pending").asLong();
+        }
+        return pending;
+    }
+
+    private String adminToken(KeycloakServer server) {
+        return Http.postForm(server.realmUrl("master") + "/protocol/openid-connect/token", Map.of("grant_type", "password",
+                "client_id", "admin-cli", "username", KeycloakServer.ADMIN_USER, "password", KeycloakServer.ADMIN_PASSWORD))
+                .json().get("access_token").asText();
+    }
+
+    private static double median(List<Double> values) {
+        List<Double> sorted = new ArrayList<>(values);
+        sorted.sort(null);
+        return sorted.get(sorted.size() / 2);
+    }
+
+    private Result measure(String scenario, int concurrency, IntFunction<HttpRequest> requests) throws Exception {
+        HttpResponse<String> probe = client.send(requests.apply(0), HttpResponse.BodyHandlers.ofString());
+        if (probe.statusCode() != 200) {
+            throw new IllegalStateException(scenario + " does not work: " + probe.statusCode() + " " + probe.body());
+        }
+        phase(concurrency, requests, warmupSeconds, null);
+        long[][] latencies = new long[concurrency][];
+        AtomicLong errors = new AtomicLong();
+        long start = System.nanoTime();
+        long[] counts = phase(concurrency, requests, measureSeconds, new Recorder(latencies, errors));
+        double seconds = (System.nanoTime() - start) / 1e9;
+        long total = Arrays.stream(counts).sum();
+        long[] all = Arrays.stream(latencies).flatMapToLong(Arrays::stream).sorted().toArray();
+        Result result = new Result(scenario, concurrency, total, errors.get(), seconds,
+                percentile(all, 0.50) / 1e6, percentile(all, 0.99) / 1e6);
+        System.out.printf(Locale.ROOT, "%-42s c=%-3d %8.1f req/s  p50 %7.2f ms  p99 %7.2f ms  errors %d%n",
+                scenario, concurrency, result.perSecond(), result.p50Millis(), result.p99Millis(), result.errors());
+        return result;
+    }
+
+    /** Stores each worker's latencies (nanoseconds); null during warm-up. */
+    private record Recorder(long[][] latencies, AtomicLong errors) {
+    }
+
+    private long[] phase(int concurrency, IntFunction<HttpRequest> requests, int seconds, Recorder recorder) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(concurrency);
+        long deadline = System.nanoTime() + seconds * 1_000_000_000L;
+        List<Future<Long>> workers = new ArrayList<>();
+        for (int w = 0; w < concurrency; w++) {
+            int worker = w;
+            workers.add(pool.submit(() -> {
+                long[] mine = new long[4096];
+                int n = 0;
+                int i = worker;
+                while (System.nanoTime() < deadline) {
+                    HttpRequest request = requests.apply(i);
+                    i += concurrency;
+                    long t0 = System.nanoTime();
+                    HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
+                    long took = System.nanoTime() - t0;
+                    if (recorder != null) {
+                        if (response.statusCode() != 200) {
+                            recorder.errors().incrementAndGet();
+                        }
+                        if (n == mine.length) {
+                            mine = Arrays.copyOf(mine, n * 2);
+                        }
+                        mine[n++] = took;
+                    }
+                }
+                if (recorder != null) {
+                    recorder.latencies()[worker] = Arrays.copyOf(mine, n);
+                }
+                return (long) n;
+            }));
+        }
+        long[] counts = new long[concurrency];
+        for (int w = 0; w < concurrency; w++) {
+            counts[w] = workers.get(w).get();
+        }
+        pool.shutdown();
+        return counts;
+    }
+
+    private void report(List<Result> results) {
+        StringBuilder table = new StringBuilder("\n| Scenario | Concurrency | Requests/s | p50 (ms) | p99 (ms) | Errors |\n|---|---|---|---|---|---|\n");
+        for (Result r : results) {
+            table.append(String.format(Locale.ROOT, "| %s | %d | %.0f | %.1f | %.1f | %d |%n",
+                    r.scenario(), r.concurrency(), r.perSecond(), r.p50Millis(), r.p99Millis(), r.errors()));
+        }
+        for (int concurrency : CONCURRENCY) {
+            if (results.stream().noneMatch(r -> r.scenario().startsWith("(e)"))
+                    || results.stream().noneMatch(r -> r.scenario().startsWith("(b)"))) {
+                break;
+            }
+            double standard = find(results, "(b)", concurrency).perSecond();
+            double actAs = find(results, "(c)", concurrency).perSecond();
+            double v1 = find(results, "(e)", concurrency).perSecond();
+            table.append(String.format(Locale.ROOT, "%nAt concurrency %d, Act-As impersonation runs at %.2fx Keycloak's standard "
+                    + "exchange and %.2fx Keycloak's v1 impersonation.", concurrency, actAs / standard, actAs / v1));
+        }
+        System.out.println(table);
+    }
+
+    private static Result find(List<Result> results, String prefix, int concurrency) {
+        return results.stream().filter(r -> r.scenario().startsWith(prefix) && r.concurrency() == concurrency)
+                .findFirst().orElseThrow();
+    }
+
+    private String login(String tokenUrl, String clientId, String username) throws IOException, InterruptedException {
+        HttpResponse<String> response = client.send(post(tokenUrl, "grant_type", "password", "client_id", clientId,
+                "client_secret", clientId + "-secret", "username", username, "password", "bench"), HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 200) {
+            throw new IllegalStateException("login " + username + ": " + response.body());
+        }
+        return Http.JSON.readTree(response.body()).get("access_token").asText();
+    }
+
+    private static HttpRequest post(String url, String... form) {
+        StringBuilder body = new StringBuilder();
+        for (int i = 0; i < form.length; i += 2) {
+            if (body.length() > 0) {
+                body.append('&');
+            }
+            body.append(URLEncoder.encode(form[i], StandardCharsets.UTF_8)).append('=')
+                    .append(URLEncoder.encode(form[i + 1], StandardCharsets.UTF_8));
+        }
+        return HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build();
+    }
+
+    private static double percentile(long[] sorted, double p) {
+        if (sorted.length == 0) {
+            return 0;
+        }
+        return sorted[(int) Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)];
+    }
+
+    private static Path realmFolder() throws IOException {
+        Path folder = Files.createTempDirectory("act-as-bench-realms");
+        try (InputStream in = ExchangeLoadBenchmark.class.getResourceAsStream("/bench-realms/bench-realm.json")) {
+            Files.copy(in, folder.resolve("bench-realm.json"), StandardCopyOption.REPLACE_EXISTING);
+        }
+        return folder;
+    }
+}

@@ -1,0 +1,480 @@
+package io.github.actas.keycloak.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.URLDecoder;
+import java.net.URLEncoder;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.StringJoiner;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.util.GreenMailUtil;
+import com.icegreen.greenmail.util.ServerSetup;
+import com.sun.net.httpserver.HttpServer;
+import io.github.actas.keycloak.harness.Http;
+import jakarta.mail.internet.MimeMessage;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The browser door end to end: Debian's headless Chromium against the real server, a real SMTP server
+ * (GreenMail) and a real OAuth callback on loopback. Screenshots go to target/screenshots (the README's
+ * pictures are taken here).
+ */
+class BrowserIT extends KeycloakIT {
+
+    private static final String REALM = "browser-it";
+    private static final String OTP_SECRET = "act-as-browser-it-otp-secret";
+
+    private static HttpServer callback;
+    private static String callbackUrl;
+    private static GreenMail mail;
+    private static int smtpPort;
+
+    @BeforeAll
+    static void setUp() throws IOException {
+        assumeTrue(Browser.available(), "Chromium and chromedriver are needed (Debian: apt-get install chromium chromium-driver)");
+        ensureRealm(REALM);
+        callback = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        callback.createContext("/callback", exchange -> {
+            byte[] body = "callback reached".getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(200, body.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(body);
+            }
+        });
+        callback.start();
+        callbackUrl = "http://127.0.0.1:" + callback.getAddress().getPort() + "/callback";
+        try (ServerSocket socket = new ServerSocket(0)) {
+            smtpPort = socket.getLocalPort();
+        }
+        ServerSetup smtpSetup = new ServerSetup(smtpPort, "127.0.0.1", ServerSetup.PROTOCOL_SMTP);
+        smtpSetup.setServerStartupTimeout(15_000);
+        mail = new GreenMail(smtpSetup);
+        mail.start();
+
+        String admin = masterAdminToken();
+        JsonNode realm = Http.get(server.adminUrl(REALM), admin).json();
+        Map<String, Object> smtp = new LinkedHashMap<>(Map.of("host", "127.0.0.1", "port", Integer.toString(smtpPort),
+                "from", "keycloak@browser-it.example", "fromDisplayName", "Keycloak"));
+        assertThat(Http.putJson(server.adminUrl(REALM), admin, Map.of("realm", realm.get("realm").asText(),
+                "smtpServer", smtp)).status()).isEqualTo(204);
+        // weak-app signs in through a flow without the step-up subflow
+        String flowId = null;
+        for (JsonNode flow : Http.get(server.adminUrl(REALM) + "/authentication/flows", admin).json()) {
+            if (flow.get("alias").asText().equals("act-as browser without step-up")) {
+                flowId = flow.get("id").asText();
+            }
+        }
+        JsonNode weak = Http.get(server.adminUrl(REALM) + "/clients?clientId=weak-app", admin).json().get(0);
+        assertThat(Http.putJson(server.adminUrl(REALM) + "/clients/" + weak.get("id").asText(), admin,
+                Map.of("clientId", "weak-app", "authenticationFlowBindingOverrides", Map.of("browser", flowId))).status())
+                .isEqualTo(204);
+    }
+
+    @AfterAll
+    static void tearDown() {
+        if (callback != null) {
+            callback.stop(0);
+        }
+        if (mail != null) {
+            mail.stop(); // harmless when the mail test already stopped it
+        }
+    }
+
+    @Test
+    void actorActsFromTheAccountConsoleAndStops() throws Exception {
+        try (Browser browser = new Browser()) {
+            browser.open(server.realmUrl(REALM) + "/account/content/impersonation");
+            browser.signIn("admin1", TEST_PASSWORD);
+            browser.waitFor("#act-as-targets");
+            List<String> listed = listedUsernames(browser);
+            assertThat(listed).contains("user_1", "user_2", "customer_7")
+                    .doesNotContain("user_vip", "realmadmin", "notified", "admin1", "nogrant");
+            browser.screenshot("account-console-impersonation-page");
+
+            // The page's endpoint pages through the same list.
+            browser.open(server.realmUrl(REALM) + "/act-as/targets?max=3");
+            JsonNode firstPage = json(browser);
+            assertThat(firstPage.get("targets")).hasSize(3);
+            assertThat(firstPage.get("more").asBoolean()).isTrue();
+            browser.open(server.realmUrl(REALM) + "/act-as/targets?first=6&max=3");
+            JsonNode lastPage = json(browser);
+            assertThat(lastPage.get("targets")).hasSize(1);
+            assertThat(lastPage.get("more").asBoolean()).isFalse();
+            browser.open(server.realmUrl(REALM) + "/account/content/impersonation");
+            browser.waitFor("#act-as-targets");
+
+            browser.type("#act-as-search-input", "user_2");
+            browser.click("#act-as-search button");
+            awaitListed(browser, "user_2");
+
+            browser.type("#act-as-search-input", "user_1");
+            browser.click("#act-as-search button");
+            awaitListed(browser, "user_1");
+            browser.click("tr[data-username='user_1'] a.act-as-start");
+
+            // The actor already has an SSO session: no password again, no DIFFERENT_USER_AUTHENTICATED.
+            browser.waitFor("#act-as-confirm");
+            assertThat(browser.waitFor("#act-as-target").getText()).startsWith("user_1");
+            assertThat(browser.waitFor("#act-as-grant").getText()).isEqualTo("browser-desk");
+            assertThat(browser.waitFor("#act-as-duration").getText()).isEqualTo("10 minutes");
+            browser.screenshot("confirmation-page");
+            browser.click("#act-as-confirm-button");
+
+            browser.waitForText("#act-as-banner-text", "You are acting as user_1 (signed in as admin1)");
+            browser.waitForUrl("/account");
+            browser.waitForText("body", "Personal info");
+            browser.screenshot("account-console-banner");
+            // Keycloak's login-theme pages show it too (here the logout confirmation page).
+            browser.open(server.realmUrl(REALM) + "/protocol/openid-connect/logout");
+            browser.waitForText("#act-as-banner-text", "You are acting as user_1 (signed in as admin1)");
+            browser.screenshot("login-page-banner");
+            JsonNode status = statusIn(browser);
+            assertThat(status.get("acting").asBoolean()).isTrue();
+            assertThat(status.get("username").asText()).isEqualTo("user_1");
+            assertThat(status.get("actor").asText()).isEqualTo("admin1");
+
+            // Another application signs in through SSO: it gets user_1's tokens that name the actor.
+            JsonNode tokens = tokensVia(browser, "demo-app", Map.of());
+            JsonNode access = Oidc.claims(tokens.get("access_token").asText());
+            assertThat(access.get("sub").asText()).as(access.toString()).isEqualTo(userId("user_1"));
+            assertThat(access.at("/act/sub").asText()).as(access.toString()).isEqualTo(userId("admin1"));
+            assertThat(access.at("/act/preferred_username").asText()).isEqualTo("admin1");
+
+            // Stop: back in the account console as admin1, in admin1's own session.
+            browser.open(server.realmUrl(REALM) + "/account/");
+            browser.click("#act-as-stop");
+            browser.waitForUrl("/account");
+            JsonNode after = statusIn(browser);
+            assertThat(after.get("acting").asBoolean()).isFalse();
+            assertThat(after.get("username").asText()).isEqualTo("admin1");
+            assertThat(audit("impersonation.ended", "admin1")).anySatisfy(record ->
+                    assertThat(record.get("error").asText()).isEqualTo("stopped by the actor"));
+            assertThat(Oidc.claims(tokensVia(browser, "demo-app", Map.of()).get("access_token").asText())
+                    .get("sub").asText()).isEqualTo(userId("admin1"));
+        }
+    }
+
+    @Test
+    void appAsksToActWithoutAnExistingSession() {
+        try (Browser browser = new Browser()) {
+            browser.open(authUrl("demo-app", Map.of("act_as", "user_2")));
+            browser.signIn("admin1", TEST_PASSWORD);
+            browser.waitFor("#act-as-confirm");
+            browser.click("#act-as-confirm-button");
+            JsonNode tokens = redeem("demo-app", codeFrom(browser));
+            JsonNode access = Oidc.claims(tokens.get("access_token").asText());
+            assertThat(access.get("sub").asText()).as(access.toString()).isEqualTo(userId("user_2"));
+            assertThat(access.at("/act/sub").asText()).as(access.toString()).isEqualTo(userId("admin1"));
+            assertThat(access.at("/act/iss").asText()).isEqualTo(server.realmUrl(REALM));
+            assertThat(access.get("exp").asLong() - access.get("iat").asLong()).isLessThanOrEqualTo(600);
+            JsonNode id = Oidc.claims(tokens.get("id_token").asText());
+            assertThat(id.at("/act/sub").asText()).isEqualTo(userId("admin1"));
+            assertThat(audit("impersonation.started", "admin1")).anySatisfy(record -> {
+                assertThat(record.at("/effectiveUser/username").asText()).isEqualTo("user_2");
+                assertThat(record.get("client").asText()).isEqualTo("demo-app");
+            });
+        }
+    }
+
+    @Test
+    void cancelContinuesAsTheActorOrDeniesAsAsked() {
+        try (Browser browser = new Browser()) {
+            browser.open(authUrl("demo-app", Map.of("act_as", "user_3")));
+            browser.signIn("admin1", TEST_PASSWORD);
+            browser.click("#act-as-cancel-button");
+            JsonNode access = Oidc.claims(redeem("demo-app", codeFrom(browser)).get("access_token").asText());
+            assertThat(access.get("sub").asText()).as(access.toString()).isEqualTo(userId("admin1"));
+            assertThat(access.has("act")).isFalse();
+
+            browser.open(authUrl("demo-app", Map.of("act_as", "user_3", "act_as_on_cancel", "deny")));
+            browser.click("#act-as-cancel-button");
+            browser.waitForUrlStart(callbackUrl);
+            assertThat(query(browser.url())).containsEntry("error", "access_denied").doesNotContainKey("code");
+        }
+    }
+
+    @Test
+    void refusalsShowAClearPageAndAreAudited() {
+        int deniedBefore = audit("impersonation.denied", "admin1").size();
+        try (Browser browser = new Browser()) {
+            browser.open(authUrl("demo-app", Map.of("act_as", "user_vip")));
+            browser.signIn("admin1", TEST_PASSWORD);
+            assertThat(errorText(browser)).contains("You are not permitted to act as user_vip");
+            browser.screenshot("refused");
+            // realmadmin: privileged; no_such_user: missing (same words: no existence oracle); unreachable: its
+            // profile is incomplete, so Keycloak would ask the actor to fill it in for the target
+            for (String target : List.of("realmadmin", "no_such_user", "unreachable")) {
+                // a refused act-as fails the whole sign-in: the next request signs in again
+                browser.open(authUrl("demo-app", Map.of("act_as", target)));
+                browser.signIn("admin1", TEST_PASSWORD);
+                assertThat(errorText(browser)).contains(target.equals("unreachable")
+                        ? "You cannot act as unreachable while that account has pending actions of its own"
+                        : "You are not permitted to act as " + target);
+            }
+        }
+        assertThat(audit("impersonation.denied", "admin1")).hasSize(deniedBefore + 4);
+
+        try (Browser browser = new Browser()) {
+            browser.open(authUrl("demo-app", Map.of("act_as", "user_1")));
+            browser.signIn("nogrant", TEST_PASSWORD);
+            assertThat(errorText(browser)).contains("You are not permitted to act as user_1");
+            assertThat(audit("impersonation.denied", "nogrant")).isNotEmpty();
+
+            // The account console page of a person without grants: the empty state, nobody listed.
+            browser.open(server.realmUrl(REALM) + "/account/content/impersonation");
+            browser.signIn("nogrant", TEST_PASSWORD);
+            assertThat(browser.waitFor("#act-as-empty").getText()).contains("You hold no impersonation grants");
+            assertThat(browser.present("#act-as-targets")).isFalse();
+            browser.screenshot("account-console-no-grants");
+            browser.open(server.realmUrl(REALM) + "/act-as/targets");
+            JsonNode targets = json(browser);
+            assertThat(targets.get("holdsGrants").asBoolean()).isFalse();
+            assertThat(targets.get("targets")).isEmpty();
+        }
+    }
+
+    @Test
+    void aGrantThatWantsAReasonAsksForOne() {
+        try (Browser browser = new Browser()) {
+            browser.open(authUrl("demo-app", Map.of("act_as", "user_1")));
+            browser.signIn("support1", TEST_PASSWORD);
+            browser.waitFor("#reason");
+            browser.script("document.getElementById('reason').removeAttribute('required')");
+            browser.click("#act-as-confirm-button");
+            browser.waitForText("body", "A reason is required to act as this user.");
+            browser.type("#reason", "just looking");
+            browser.click("#act-as-confirm-button");
+            browser.waitForText("body", "The reason does not have the form this grant requires.");
+            assertThat(audit("impersonation.denied", "support1")).hasSizeGreaterThanOrEqualTo(2);
+
+            browser.type("#reason", "T-4711");
+            browser.click("#act-as-confirm-button");
+            JsonNode access = Oidc.claims(redeem("demo-app", codeFrom(browser)).get("access_token").asText());
+            assertThat(access.get("sub").asText()).as(access.toString()).isEqualTo(userId("user_1"));
+            assertThat(audit("impersonation.started", "support1")).anySatisfy(record ->
+                    assertThat(record.get("reason").asText()).isEqualTo("T-4711"));
+        }
+    }
+
+    @Test
+    void aGrantThatRequiresStepUpAsksForTheActorsOwnSecondFactor() throws Exception {
+        try (Browser browser = new Browser()) {
+            browser.open(authUrl("demo-app", Map.of("act_as", "user_4")));
+            browser.signIn("admin2", TEST_PASSWORD);
+            browser.type("#otp", "000000".equals(totp(0)) ? "111111" : "000000");
+            browser.click("#kc-login");
+            browser.waitForText("body", "Invalid authenticator code");
+            assertThat(browser.present("#act-as-confirm")).isFalse();
+
+            browser.type("#otp", totp(0));
+            browser.click("#kc-login");
+            browser.waitFor("#act-as-confirm");
+            browser.click("#act-as-confirm-button");
+            JsonNode access = Oidc.claims(redeem("demo-app", codeFrom(browser)).get("access_token").asText());
+            assertThat(access.get("sub").asText()).as(access.toString()).isEqualTo(userId("user_4"));
+            assertThat(access.at("/act/sub").asText()).as(access.toString()).isEqualTo(userId("admin2"));
+            assertThat(access.get("acr").asText()).isEqualTo("2");
+        }
+        // Where the flow has no step-up, the same grant refuses.
+        try (Browser browser = new Browser()) {
+            browser.open(authUrl("weak-app", Map.of("act_as", "user_4")));
+            browser.signIn("admin2", TEST_PASSWORD);
+            assertThat(errorText(browser)).contains("requires a stronger sign-in");
+            assertThat(audit("impersonation.denied", "admin2")).anySatisfy(record ->
+                    assertThat(record.get("error").asText()).isEqualTo("STEP_UP_REQUIRED"));
+        }
+    }
+
+    @Test
+    void theSessionEndsByItselfAtItsHardEnd() throws Exception {
+        try (Browser browser = new Browser()) {
+            browser.open(authUrl("demo-app", Map.of("act_as", "user_5")));
+            browser.signIn("admin3", TEST_PASSWORD);
+            browser.click("#act-as-confirm-button");
+            JsonNode tokens = redeem("demo-app", codeFrom(browser));
+            JsonNode access = Oidc.claims(tokens.get("access_token").asText());
+            assertThat(access.get("exp").asLong() - access.get("iat").asLong()).isLessThanOrEqualTo(8);
+            assertThat(statusIn(browser).get("acting").asBoolean()).isTrue();
+
+            Thread.sleep(Math.max(0, access.get("exp").asLong() * 1000 - System.currentTimeMillis()) + 3_000);
+            Http.Response refreshed = Http.postForm(server.realmUrl(REALM) + "/protocol/openid-connect/token", Map.of(
+                    "grant_type", "refresh_token", "client_id", "demo-app", "client_secret", "demo-app-secret",
+                    "refresh_token", tokens.get("refresh_token").asText()));
+            assertThat(refreshed.status()).isEqualTo(400);
+            assertThat(statusIn(browser).get("acting").asBoolean()).isFalse();
+            // A new page load of the application does not get user_5 back: the browser must sign in again.
+            browser.open(authUrl("demo-app", Map.of()));
+            browser.waitFor("#username");
+        }
+    }
+
+    @Test
+    void theTargetIsToldByEmailAndAFailedEmailBlocksNothing() throws Exception {
+        actAsThroughDemoApp("admin1", "notified");
+        assertThat(mail.waitForIncomingEmail(15_000, 1)).isTrue();
+        MimeMessage message = mail.getReceivedMessages()[0];
+        assertThat(message.getAllRecipients()[0].toString()).isEqualTo("notified@browser-it.example");
+        assertThat(message.getSubject()).isEqualTo("admin1 acted as you");
+        String body = GreenMailUtil.getBody(message);
+        assertThat(body).contains("admin1 started acting as you").contains("notify-desk");
+        // The token-exchange door tells the target the same way.
+        Oidc oidc = new Oidc(server, REALM);
+        Http.Response exchanged = oidc.impersonate("exchange-app", oidc.login("exchange-app", "admin1"), "notified");
+        assertThat(exchanged.status()).as(exchanged.toString()).isEqualTo(200);
+        assertThat(mail.waitForIncomingEmail(15_000, 2)).isTrue();
+        assertThat(mail.getReceivedMessages()[1].getSubject()).isEqualTo("admin1 acted as you");
+
+        // SMTP server down: the same.
+        mail.stop();
+        tolerateServerError("KC-SERVICES0029"); // Keycloak's own "Failed to send email" line
+        actAsThroughDemoApp("admin1", "notified");
+        awaitAudit("notification.failed", "admin1", "email could not be sent");
+    }
+
+    /** A fresh browser: the actor signs in, confirms, and the app gets the target's tokens. */
+    private static void actAsThroughDemoApp(String actor, String target) {
+        try (Browser browser = new Browser()) {
+            browser.open(authUrl("demo-app", Map.of("act_as", target)));
+            browser.signIn(actor, TEST_PASSWORD);
+            browser.click("#act-as-confirm-button");
+            assertThat(Oidc.claims(redeem("demo-app", codeFrom(browser)).get("access_token").asText()).get("sub").asText())
+                    .isEqualTo(userId(target));
+        }
+    }
+
+    // --- helpers ---
+
+    /** The usernames in the account console's list, read in one go (React re-renders the rows). */
+    @SuppressWarnings("unchecked")
+    private static List<String> listedUsernames(Browser browser) {
+        return new ArrayList<>((List<String>) browser.script(
+                "return Array.from(document.querySelectorAll('tr.act-as-row')).map(r => r.dataset.username)"));
+    }
+
+    /** Waits until the list shows exactly these usernames. */
+    private static void awaitListed(Browser browser, String... usernames) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 20_000;
+        while (!listedUsernames(browser).equals(List.of(usernames))) {
+            if (System.currentTimeMillis() > deadline) {
+                throw new AssertionError("listed " + listedUsernames(browser) + ", expected " + List.of(usernames));
+            }
+            Thread.sleep(200);
+        }
+    }
+
+    private static String errorText(Browser browser) {
+        return browser.waitFor("#kc-error-message, .kc-feedback-text, .pf-v5-c-alert__title").getText();
+    }
+
+    private static JsonNode statusIn(Browser browser) {
+        browser.open(server.realmUrl(REALM) + "/act-as/status");
+        return json(browser);
+    }
+
+    private static JsonNode json(Browser browser) {
+        try {
+            return Http.JSON.readTree(browser.waitFor("body").getText());
+        } catch (IOException e) {
+            throw new AssertionError("not JSON: " + browser.pageText(), e);
+        }
+    }
+
+    private static String authUrl(String client, Map<String, String> extra) {
+        Map<String, String> params = new LinkedHashMap<>();
+        params.put("client_id", client);
+        params.put("redirect_uri", callbackUrl);
+        params.put("response_type", "code");
+        params.put("scope", "openid");
+        params.put("state", "s" + System.nanoTime());
+        params.putAll(extra);
+        StringJoiner query = new StringJoiner("&");
+        params.forEach((k, v) -> query.add(k + "=" + URLEncoder.encode(v, StandardCharsets.UTF_8)));
+        return server.realmUrl(REALM) + "/protocol/openid-connect/auth?" + query;
+    }
+
+    /** Signs in to {@code client} through the browser's SSO session and redeems the code. */
+    private static JsonNode tokensVia(Browser browser, String client, Map<String, String> extra) {
+        browser.open(authUrl(client, extra));
+        return redeem(client, codeFrom(browser));
+    }
+
+    private static String codeFrom(Browser browser) {
+        browser.waitForUrlStart(callbackUrl);
+        String code = query(browser.url()).get("code");
+        assertThat(code).as("code in " + browser.url()).isNotNull();
+        return code;
+    }
+
+    private static JsonNode redeem(String client, String code) {
+        Http.Response response = Http.postForm(server.realmUrl(REALM) + "/protocol/openid-connect/token", Map.of(
+                "grant_type", "authorization_code", "client_id", client, "client_secret", client + "-secret",
+                "code", code, "redirect_uri", callbackUrl));
+        assertThat(response.status()).as(response.toString()).isEqualTo(200);
+        return response.json();
+    }
+
+    private static Map<String, String> query(String url) {
+        Map<String, String> out = new LinkedHashMap<>();
+        String query = URI.create(url).getRawQuery();
+        if (query != null) {
+            for (String pair : query.split("&")) {
+                int eq = pair.indexOf('=');
+                out.put(pair.substring(0, eq), URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+            }
+        }
+        return out;
+    }
+
+    private static String userId(String username) {
+        return Http.get(server.adminUrl(REALM) + "/users?exact=true&username=" + username, masterAdminToken())
+                .json().get(0).get("id").asText();
+    }
+
+    private static List<JsonNode> audit(String type, String actor) {
+        JsonNode records = Http.get(actAsUrl(REALM, "audit?max=100&type=" + type + "&actor=" + actor), masterAdminToken()).json();
+        List<JsonNode> out = new ArrayList<>();
+        records.forEach(out::add);
+        return out;
+    }
+
+    private static void awaitAudit(String type, String actor, String errorStart) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 15_000;
+        while (System.currentTimeMillis() < deadline) {
+            if (audit(type, actor).stream().anyMatch(r -> r.get("error").asText().startsWith(errorStart))) {
+                return;
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("no " + type + " record of " + actor + " with error " + errorStart + ": " + audit(type, actor));
+    }
+
+    /** RFC 6238 TOTP (HmacSHA1, 30 s, 6 digits) over the secret as Keycloak stores it. */
+    private static String totp(int stepOffset) throws Exception {
+        long step = System.currentTimeMillis() / 1000 / 30 + stepOffset;
+        Mac mac = Mac.getInstance("HmacSHA1");
+        mac.init(new SecretKeySpec(OTP_SECRET.getBytes(StandardCharsets.UTF_8), "HmacSHA1"));
+        byte[] hash = mac.doFinal(ByteBuffer.allocate(8).putLong(step).array());
+        int offset = hash[hash.length - 1] & 0xf;
+        int binary = ((hash[offset] & 0x7f) << 24) | ((hash[offset + 1] & 0xff) << 16)
+                | ((hash[offset + 2] & 0xff) << 8) | (hash[offset + 3] & 0xff);
+        return String.format("%06d", binary % 1_000_000);
+    }
+}

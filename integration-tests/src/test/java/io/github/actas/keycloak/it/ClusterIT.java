@@ -1,0 +1,218 @@
+package io.github.actas.keycloak.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.BooleanSupplier;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.github.actas.keycloak.harness.Http;
+import io.github.actas.keycloak.harness.KeycloakServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * Two Keycloak nodes clustered (Infinispan, JDBC-ping discovery) on a PostgreSQL database of their own:
+ * grant changes made on one node decide on the other, and audit records are delivered once in normal
+ * operation and still delivered when the node holding them crashes.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class) // the crash test kills node B: it runs last
+class ClusterIT {
+
+    private static final String REALM = "cluster-it";
+    private static final String POSTGRES = System.getProperty("actas.postgres", "jdbc:postgresql://127.0.0.1:5432/");
+    private static final String HOSTNAME = "http://act-as-cluster.test";
+
+    private static String database;
+    private static KeycloakServer nodeA;
+    private static KeycloakServer nodeB;
+    private static WebhookReceiver receiver;
+
+    @BeforeAll
+    static void startCluster() throws Exception {
+        database = "actas_cluster_" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
+        try (Connection c = DriverManager.getConnection(POSTGRES + "postgres", "postgres", "postgres")) {
+            c.createStatement().execute("create database " + database);
+        } catch (SQLException e) {
+            Assumptions.abort("PostgreSQL is not reachable at " + POSTGRES + " (" + e.getMessage()
+                    + "): the cluster test needs it; everything else runs without");
+        }
+        Path home = Path.of(System.getProperty("keycloak.home"));
+        Path root = Path.of(System.getProperty("actas.cluster-dir", "target/cluster"));
+        List<String> build = List.of("--db=postgres", "--cache=ispn", "--health-enabled=true");
+
+        KeycloakServer.copyDistribution(home, root.resolve("node-a"));
+        nodeA = KeycloakServer.of(root.resolve("node-a"), build, startOptions());
+        nodeA.startFresh(Path.of(ClusterIT.class.getClassLoader().getResource("cluster-realms").toURI()));
+        // node B is a copy of node A's built home: no second build
+        KeycloakServer.copyDistribution(root.resolve("node-a"), root.resolve("node-b"));
+        nodeB = KeycloakServer.of(root.resolve("node-b"), build, startOptions());
+        nodeB.start();
+    }
+
+    private static List<String> startOptions() throws Exception {
+        int jgroupsPort;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            jgroupsPort = socket.getLocalPort();
+        }
+        return List.of("--db-url=" + POSTGRES + database, "--db-username=postgres", "--db-password=postgres",
+                // one public name, so a token issued by either node is valid on both
+                "--hostname=" + HOSTNAME,
+                "--cache-embedded-network-bind-address=127.0.0.1",
+                "--cache-embedded-network-bind-port=" + jgroupsPort,
+                "--spi-act-as-audit--act-as-audit--poll-interval-millis=200",
+                "--spi-act-as-audit--act-as-audit--retry-base-millis=200",
+                "--spi-act-as-audit--act-as-audit--retry-max-millis=2000",
+                "--spi-act-as-audit--act-as-audit--lease-seconds=5");
+    }
+
+    @AfterAll
+    static void stopCluster() throws Exception {
+        if (receiver != null) {
+            receiver.stop();
+        }
+        if (nodeB != null) {
+            nodeB.stop();
+        }
+        if (nodeA != null) {
+            // The crash test kills node B on purpose; the cluster transport on node A complains about it.
+            assertThat(nodeA.errorsSince(0).stream()
+                    .filter(line -> !line.contains("[org.jgroups.") && !line.contains("[org.infinispan."))
+                    .toList()).as("errors logged by node A").isEmpty();
+            nodeA.stop();
+        }
+        if (database != null) {
+            try (Connection c = DriverManager.getConnection(POSTGRES + "postgres", "postgres", "postgres")) {
+                c.createStatement().execute("drop database if exists " + database + " with (force)");
+            }
+        }
+    }
+
+    private static String admin(KeycloakServer node) {
+        return Http.postForm(node.realmUrl("master") + "/protocol/openid-connect/token", Map.of("grant_type", "password",
+                "client_id", "admin-cli", "username", KeycloakServer.ADMIN_USER, "password", KeycloakServer.ADMIN_PASSWORD))
+                .json().get("access_token").asText();
+    }
+
+    private static boolean allowed(KeycloakServer node) {
+        Http.Response response = Http.postJson(node.adminUrl(REALM) + "/act-as/explain", admin(node),
+                "{\"actor\":\"admin1\",\"target\":\"user1\",\"client\":\"portal\"}");
+        assertThat(response.status()).as(response.toString()).isEqualTo(200);
+        return response.json().get("allowed").asBoolean();
+    }
+
+    private static String grant(KeycloakServer node) {
+        Http.Response created = Http.postJson(node.adminUrl(REALM) + "/act-as/grants", admin(node), GrantJson.parse("""
+                { "name": "clustered-%s", "actors": { "users": ["admin1"] }, "targets": { "users": ["user*"] },
+                  "modes": ["impersonate"], "clients": ["portal"] }
+                """.formatted(UUID.randomUUID().toString().substring(0, 6))));
+        assertThat(created.status()).as(created.toString()).isEqualTo(201);
+        return created.json().get("id").asText();
+    }
+
+    private static void await(String what, long millis, BooleanSupplier condition) {
+        long deadline = System.currentTimeMillis() + millis;
+        while (!condition.getAsBoolean()) {
+            if (System.currentTimeMillis() > deadline) {
+                throw new AssertionError("timed out waiting for " + what);
+            }
+            TokenExchangeIT.sleep(100);
+        }
+    }
+
+    @Test
+    @Order(1)
+    void aGrantChangedOnOneNodeDecidesOnTheOther() {
+        assertThat(allowed(nodeB)).isFalse();
+        String id = grant(nodeA);
+        await("node B to see the grant created on node A", 20_000, () -> allowed(nodeB));
+        assertThat(allowed(nodeA)).isTrue();
+        assertThat(Http.delete(nodeB.adminUrl(REALM) + "/act-as/grants/" + id, admin(nodeB)).status()).isEqualTo(204);
+        await("node A to see the grant deleted on node B", 20_000, () -> !allowed(nodeA));
+    }
+
+    @Test
+    @Order(2)
+    void recordsAreDeliveredOnceAcrossNodesAndSurviveACrash() throws Exception {
+        int port;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            port = socket.getLocalPort();
+        }
+        String secret = WebhookReceiver.newSecret();
+        receiver = new WebhookReceiver(port, secret, 3_000);
+        receiver.start();
+        assertThat(Http.postJson(nodeA.adminUrl(REALM) + "/act-as/audit/sinks", admin(nodeA), Map.of("name", "siem",
+                "type", "webhook", "url", receiver.url(), "secret", secret, "timeoutMillis", 10_000)).status()).isEqualTo(201);
+        String grantId = grant(nodeA);
+        await("node B to see the grant", 20_000, () -> allowed(nodeB));
+
+        // Normal operation: both nodes take requests; each record reaches the receiver exactly once.
+        Oidc onA = new Oidc(nodeA, REALM);
+        Oidc onB = new Oidc(nodeB, REALM);
+        String actor = onA.login("portal", "admin1");
+        String reason = "CLUSTER-" + UUID.randomUUID().toString().substring(0, 6);
+        for (int i = 0; i < 300; i++) {
+            Oidc node = i % 2 == 0 ? onA : onB;
+            Http.Response response = node.impersonate("portal", actor, "user" + (1 + i % 3), "reason", reason + "-" + i);
+            assertThat(response.status()).as(response.toString()).isEqualTo(200);
+        }
+        List<String> ids = ids(nodeA, reason);
+        assertThat(ids).hasSize(300);
+        await("300 records at the receiver", 60_000, () -> receiver.accepted().keySet().containsAll(ids));
+        long duplicates = ids.stream().mapToLong(id -> receiver.accepted().get(id).get() - 1).sum();
+        long byA = deliveredBy(nodeA);
+        long byB = deliveredBy(nodeB);
+        System.out.printf("[ClusterIT] 300 records over two nodes: %d duplicates; node A delivered %d, node B %d%n",
+                duplicates, byA, byB);
+        assertThat(duplicates).isZero();
+        assertThat(byA).isPositive();
+        assertThat(byB).isPositive();
+
+        // A crash: node B holds leases on records it is sending when it is killed; node A takes them over
+        // when the lease runs out. At least once: copies node B got out before dying are counted.
+        receiver.mode(WebhookReceiver.Mode.SLOW_OK);
+        String crash = "CRASH-" + UUID.randomUUID().toString().substring(0, 6);
+        for (int i = 0; i < 40; i++) {
+            assertThat(onB.impersonate("portal", actor, "user2", "reason", crash + "-" + i).status()).isEqualTo(200);
+        }
+        await("node B sending", 10_000, () -> !receiver.deliveries().isEmpty()
+                && receiver.deliveries().stream().anyMatch(d -> d.event().get("data").get("reason").asText().startsWith(crash)));
+        nodeB.kill();
+        receiver.mode(WebhookReceiver.Mode.OK);
+        List<String> crashIds = ids(nodeA, crash);
+        assertThat(crashIds).hasSize(40);
+        await("the 40 records of the crashed node", 90_000, () -> receiver.accepted().keySet().containsAll(crashIds));
+        long crashDuplicates = crashIds.stream().mapToLong(id -> receiver.accepted().get(id).get() - 1).sum();
+        System.out.printf("[ClusterIT] crash of node B: all 40 records delivered, %d more than once%n", crashDuplicates);
+        Http.delete(nodeA.adminUrl(REALM) + "/act-as/grants/" + grantId, admin(nodeA));
+    }
+
+    private static List<String> ids(KeycloakServer node, String reasonPrefix) {
+        JsonNode records = Http.get(node.adminUrl(REALM) + "/act-as/audit?max=1000", admin(node)).json();
+        List<String> ids = new ArrayList<>();
+        records.forEach(r -> {
+            if (r.path("reason").asText().startsWith(reasonPrefix)) {
+                ids.add(r.get("id").asText());
+            }
+        });
+        return ids;
+    }
+
+    private static long deliveredBy(KeycloakServer node) {
+        return Http.get(node.baseUrl() + "/admin/serverinfo", admin(node)).json().get("providers").get("act-as-audit")
+                .get("providers").get("act-as-audit").get("operationalInfo").get("delivered-by-this-node").asLong();
+    }
+}

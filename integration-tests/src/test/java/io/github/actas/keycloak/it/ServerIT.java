@@ -1,0 +1,60 @@
+package io.github.actas.keycloak.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.github.actas.keycloak.harness.Http;
+import org.junit.jupiter.api.Test;
+
+/** The jar is deployed the way users deploy it and Keycloak lists what it provides. */
+class ServerIT extends KeycloakIT {
+
+    @Test
+    void demoRealmIsServed() {
+        Http.Response discovery = Http.get(server.realmUrl("acme") + "/.well-known/openid-configuration", null);
+        assertThat(discovery.status()).isEqualTo(200);
+        assertThat(discovery.json().get("issuer").asText()).isEqualTo(server.realmUrl("acme"));
+    }
+
+    @Test
+    void serverInfoListsTheActAsProvidersWithVersionAndEffectiveConfig() {
+        JsonNode providers = Http.get(server.baseUrl() + "/admin/serverinfo", masterAdminToken()).json().get("providers");
+
+        JsonNode policy = providers.get("act-as-policy").get("providers").get("act-as-policy");
+        assertThat(policy.get("operationalInfo").get("version").asText()).matches("\\d+\\.\\d+\\.\\d+.*");
+        assertThat(policy.get("operationalInfo").get("max-duration-seconds").asText()).isEqualTo("28800");
+        assertThat(policy.get("operationalInfo").get("default-duration-seconds").asText()).isEqualTo("3600");
+
+        assertThat(providers.get("act-as-grant").get("providers").has("act-as-grant")).isTrue();
+        JsonNode admin = providers.get("admin-realm-restapi-extension").get("providers").get("act-as");
+        assertThat(admin.get("operationalInfo").get("path").asText()).isEqualTo("/admin/realms/{realm}/act-as");
+    }
+
+    @Test
+    void grantsAreCompiledOncePerChangeNotPerRequest() {
+        String token = policyAdminToken();
+        String explain = actAsUrl(POLICY_REALM, "explain");
+        String request = "{\"actor\":\"alice\",\"target\":\"carol\",\"client\":\"app\"}";
+        Http.postJson(explain, token, request); // make sure the current revision is compiled
+
+        long before = compilations();
+        for (int i = 0; i < 25; i++) {
+            assertThat(Http.postJson(explain, token, request).json().get("allowed").asBoolean()).isTrue();
+        }
+        assertThat(compilations()).as("no grant changed: no recompilation").isEqualTo(before);
+
+        String id = Http.postJson(actAsUrl(POLICY_REALM, "grants"), token,
+                GrantJson.simple("compile-count-" + System.nanoTime(), "frank", "dave")).json().get("id").asText();
+        for (int i = 0; i < 5; i++) {
+            Http.postJson(explain, token, request);
+        }
+        assertThat(compilations()).as("one change: one recompilation").isEqualTo(before + 1);
+        Http.delete(actAsUrl(POLICY_REALM, "grants") + "/" + id, token);
+    }
+
+    private static long compilations() {
+        JsonNode info = Http.get(server.baseUrl() + "/admin/serverinfo", masterAdminToken()).json()
+                .get("providers").get("act-as-policy").get("providers").get("act-as-policy").get("operationalInfo");
+        return info.get("policy-compilations").asLong();
+    }
+}

@@ -1,0 +1,45 @@
+package io.github.actas.keycloak.admin;
+
+import org.keycloak.models.UserModel;
+import org.keycloak.services.resources.admin.fgap.AdminPermissionEvaluator;
+
+/**
+ * Who may use the Act-As admin API of a realm: readers need view-realm or view-users (or the manage
+ * roles, which include them), writers manage-realm or manage-users. Keycloak has already checked the
+ * token and that the caller may address this realm at all.
+ */
+final class AdminAccess {
+
+    private final AdminPermissionEvaluator auth;
+
+    AdminAccess(AdminPermissionEvaluator auth) {
+        this.auth = auth;
+    }
+
+    boolean canRead() {
+        return auth.realm().canViewRealm() || auth.users().canView();
+    }
+
+    boolean canWrite() {
+        return auth.realm().canManageRealm() || auth.users().canManage();
+    }
+
+    /** Audit sinks are realm configuration (and hold secrets): view-realm to read, manage-realm to change. */
+    boolean canReadSinks() {
+        return auth.realm().canViewRealm();
+    }
+
+    boolean canWriteSinks() {
+        return auth.realm().canManageRealm();
+    }
+
+    /** The audit trail: view-events, or the readers of grants. */
+    boolean canReadAudit() {
+        return auth.realm().canViewEvents() || canRead();
+    }
+
+    /** The administrator making the request. */
+    UserModel admin() {
+        return auth.adminAuth().getUser();
+    }
+}

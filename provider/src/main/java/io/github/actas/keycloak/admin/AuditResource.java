@@ -1,0 +1,170 @@
+package io.github.actas.keycloak.admin;
+
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import io.github.actas.keycloak.audit.AuditJson;
+import io.github.actas.keycloak.audit.AuditRecordEntity;
+import io.github.actas.keycloak.audit.AuditSinkConfig;
+import io.github.actas.keycloak.audit.AuditSinkProviderFactory;
+import io.github.actas.keycloak.audit.AuditSinkStateEntity;
+import io.github.actas.keycloak.audit.AuditTypes;
+import io.github.actas.keycloak.policy.GrantValidationException;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.TypedQuery;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import org.keycloak.connections.jpa.JpaConnectionProvider;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.RealmModel;
+import org.keycloak.services.resources.admin.AdminEventBuilder;
+
+/**
+ * {@code /admin/realms/{realm}/act-as/audit}: the stored audit records (newest first, filtered), the
+ * sinks they are pushed to, and how delivery to each sink is going.
+ */
+public final class AuditResource {
+
+    private static final int DEFAULT_MAX = 100;
+    private static final int MAX_MAX = 1000;
+
+    private final KeycloakSession session;
+    private final RealmModel realm;
+    private final AdminAccess access;
+    private final AdminEventBuilder adminEvent;
+
+    AuditResource(KeycloakSession session, RealmModel realm, AdminAccess access, AdminEventBuilder adminEvent) {
+        this.session = session;
+        this.realm = realm;
+        this.access = access;
+        this.adminEvent = adminEvent;
+    }
+
+    @GET
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response records(@QueryParam("actor") String actor, @QueryParam("target") String target,
+                            @QueryParam("type") String type, @QueryParam("from") String from, @QueryParam("to") String to,
+                            @QueryParam("first") Integer first, @QueryParam("max") Integer max) {
+        if (!access.canReadAudit()) {
+            return AdminErrors.forbidden("reading the audit trail needs view-events, view-realm or view-users");
+        }
+        try {
+            if (type != null && !AuditTypes.ALL.contains(type)) {
+                throw new GrantValidationException("type", "unknown record type '" + type + "' (known: " + String.join(", ", AuditTypes.ALL) + ")");
+            }
+            if (first != null && first < 0) {
+                throw new GrantValidationException("first", "must not be negative");
+            }
+            if (max != null && (max < 0 || max > MAX_MAX)) {
+                throw new GrantValidationException("max", "must be between 0 and " + MAX_MAX);
+            }
+            Long fromMillis = instant("from", from);
+            Long toMillis = instant("to", to);
+
+            StringBuilder jpql = new StringBuilder("select r from AuditRecordEntity r where r.realmId = :realmId");
+            Map<String, Object> parameters = new LinkedHashMap<>();
+            parameters.put("realmId", realm.getId());
+            if (actor != null) {
+                jpql.append(" and (r.actorId = :actor or r.actorUsername = :actor)");
+                parameters.put("actor", actor);
+            }
+            if (target != null) {
+                jpql.append(" and (r.targetId = :target or r.targetUsername = :target or r.targetGroup = :target)");
+                parameters.put("target", target);
+            }
+            if (type != null) {
+                jpql.append(" and r.type = :type");
+                parameters.put("type", type);
+            }
+            if (fromMillis != null) {
+                jpql.append(" and r.time >= :from");
+                parameters.put("from", fromMillis);
+            }
+            if (toMillis != null) {
+                jpql.append(" and r.time <= :to");
+                parameters.put("to", toMillis);
+            }
+            jpql.append(" order by r.time desc, r.id desc");
+            TypedQuery<AuditRecordEntity> query = em().createQuery(jpql.toString(), AuditRecordEntity.class);
+            parameters.forEach(query::setParameter);
+            List<Map<String, Object>> records = new ArrayList<>();
+            for (AuditRecordEntity row : query.setFirstResult(first == null ? 0 : first)
+                    .setMaxResults(max == null ? DEFAULT_MAX : max).getResultList()) {
+                records.add(AuditJson.record(row.toRecord()));
+            }
+            return Response.ok(AuditJson.write(records), MediaType.APPLICATION_JSON_TYPE).build();
+        } catch (GrantValidationException e) {
+            return AdminErrors.badRequest(e.field(), e.getMessage());
+        }
+    }
+
+    @Path("sinks")
+    public SinksResource sinks() {
+        return new SinksResource(session, realm, access, adminEvent);
+    }
+
+    /** Per sink: records still pending, delivered and failed counts, dropped by retention, last success and error. */
+    @GET
+    @Path("status")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response status() {
+        if (!access.canReadSinks() && !access.canReadAudit()) {
+            return AdminErrors.forbidden("reading audit delivery status needs view-realm or view-events");
+        }
+        List<Map<String, Object>> sinks = new ArrayList<>();
+        realm.getComponentsStream(realm.getId(), AuditSinkProviderFactory.PROVIDER_TYPE).forEach(component -> {
+            Map<String, Object> status = new LinkedHashMap<>();
+            status.put("id", component.getId());
+            status.put("name", component.getName());
+            try {
+                AuditSinkConfig config = AuditSinkProviderFactory.toConfig(component);
+                status.put("type", config.type());
+                status.put("enabled", config.enabled());
+                status.put("retentionHours", config.retentionHours());
+            } catch (GrantValidationException e) {
+                status.put("configError", e.getMessage());
+            }
+            status.put("pending", em().createNamedQuery("actAsAudit.pendingForSink", Long.class)
+                    .setParameter("pattern", "%" + component.getId() + "%").getSingleResult());
+            AuditSinkStateEntity state = em().find(AuditSinkStateEntity.class, component.getId());
+            status.put("delivered", state == null ? 0 : state.getDelivered());
+            status.put("failures", state == null ? 0 : state.getFailures());
+            status.put("consecutiveFailures", state == null ? 0 : state.getConsecutiveFailures());
+            status.put("dropped", state == null ? 0 : state.getDropped());
+            status.put("lastSuccess", state == null ? null : iso(state.getLastSuccess()));
+            status.put("lastError", state == null ? null : state.getLastError());
+            status.put("lastErrorTime", state == null ? null : iso(state.getLastErrorTime()));
+            sinks.add(status);
+        });
+        sinks.sort(Comparator.comparing(status -> String.valueOf(status.get("name"))));
+        return Response.ok(AuditJson.write(sinks), MediaType.APPLICATION_JSON_TYPE).build();
+    }
+
+    private static Long instant(String field, String value) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        try {
+            return Instant.parse(value).toEpochMilli();
+        } catch (DateTimeParseException e) {
+            throw new GrantValidationException(field, "'" + value + "' is not an ISO-8601 instant such as 2026-01-01T00:00:00Z");
+        }
+    }
+
+    private static String iso(Long millis) {
+        return millis == null ? null : Instant.ofEpochMilli(millis).toString();
+    }
+
+    private EntityManager em() {
+        return session.getProvider(JpaConnectionProvider.class).getEntityManager();
+    }
+}

@@ -1,0 +1,163 @@
+package io.github.actas.keycloak.admin;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import io.github.actas.keycloak.audit.ActAsAuditProvider;
+import io.github.actas.keycloak.audit.AuditRecord;
+import io.github.actas.keycloak.audit.AuditTypes;
+import io.github.actas.keycloak.session.ActAsSessionEntity;
+import io.github.actas.keycloak.session.ActAsSessions;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import org.keycloak.events.admin.OperationType;
+import org.keycloak.events.admin.ResourceType;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.RealmModel;
+import org.keycloak.models.UserModel;
+import org.keycloak.models.UserSessionModel;
+import org.keycloak.services.resources.admin.AdminEventBuilder;
+
+/**
+ * {@code /admin/realms/{realm}/act-as/sessions}: the realm's running Act-As sessions, and ending them.
+ * An ended session is logged out by Keycloak: its tokens stop introspecting as active and cannot be
+ * refreshed.
+ */
+public final class SessionsResource {
+
+    private static final int DEFAULT_MAX = 100;
+    private static final int MAX_MAX = 1000;
+    /** Bulk ending works through an actor's sessions in pages of this size. */
+    private static final int END_BATCH = 200;
+
+    private final KeycloakSession session;
+    private final RealmModel realm;
+    private final AdminAccess access;
+    private final AdminEventBuilder adminEvent;
+    private final ActAsSessions sessions;
+
+    SessionsResource(KeycloakSession session, RealmModel realm, AdminAccess access, AdminEventBuilder adminEvent) {
+        this.session = session;
+        this.realm = realm;
+        this.access = access;
+        this.adminEvent = adminEvent;
+        this.sessions = new ActAsSessions(session);
+    }
+
+    @GET
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response list(@QueryParam("actor") String actor, @QueryParam("target") String target,
+                         @QueryParam("first") Integer first, @QueryParam("max") Integer max) {
+        if (!access.canRead()) {
+            return AdminErrors.forbidden("reading act-as sessions needs view-users or view-realm");
+        }
+        if (first != null && first < 0) {
+            return AdminErrors.badRequest("first", "first: must not be negative");
+        }
+        if (max != null && (max < 0 || max > MAX_MAX)) {
+            return AdminErrors.badRequest("max", "max: must be between 0 and " + MAX_MAX);
+        }
+        String actorId = null;
+        String targetId = null;
+        if (actor != null) {
+            UserModel user = user(actor);
+            if (user == null) {
+                return ok(List.of());
+            }
+            actorId = user.getId();
+        }
+        if (target != null) {
+            UserModel user = user(target);
+            if (user == null) {
+                return ok(List.of());
+            }
+            targetId = user.getId();
+        }
+        List<SessionRepresentation> result = new ArrayList<>();
+        for (ActAsSessionEntity row : sessions.active(realm, actorId, targetId, first == null ? 0 : first,
+                max == null ? DEFAULT_MAX : max)) {
+            if (sessions.live(realm, row) != null) {
+                result.add(SessionRepresentation.of(row));
+            }
+        }
+        return ok(result);
+    }
+
+    @DELETE
+    @Path("{id}")
+    public Response end(@PathParam("id") String id) {
+        if (!access.canWrite()) {
+            return AdminErrors.forbidden("ending act-as sessions needs manage-users or manage-realm");
+        }
+        ActAsSessionEntity row = sessions.find(realm, id);
+        UserSessionModel userSession = row == null ? null : sessions.live(realm, row);
+        if (userSession == null) {
+            return AdminErrors.notFound("act-as session not found");
+        }
+        revoke(row, userSession);
+        return Response.noContent().build();
+    }
+
+    @DELETE
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response endAllOfActor(@QueryParam("actor") String actor) {
+        if (!access.canWrite()) {
+            return AdminErrors.forbidden("ending act-as sessions needs manage-users or manage-realm");
+        }
+        if (actor == null || actor.isBlank()) {
+            return AdminErrors.badRequest("actor", "actor: give the username or id whose sessions to end");
+        }
+        UserModel user = user(actor);
+        int ended = 0;
+        if (user != null) {
+            List<ActAsSessionEntity> batch;
+            do {
+                batch = sessions.active(realm, user.getId(), null, 0, END_BATCH);
+                for (ActAsSessionEntity row : batch) {
+                    UserSessionModel userSession = sessions.live(realm, row);
+                    if (userSession != null) {
+                        revoke(row, userSession);
+                        ended++;
+                    }
+                }
+            } while (batch.size() == END_BATCH);
+        }
+        return ok(Map.of("ended", ended));
+    }
+
+    private UserModel user(String usernameOrId) {
+        if (usernameOrId.length() > 255) {
+            return null;
+        }
+        UserModel user = session.users().getUserByUsername(realm, usernameOrId);
+        return user != null ? user : session.users().getUserById(realm, usernameOrId);
+    }
+
+    private void revoke(ActAsSessionEntity row, UserSessionModel userSession) {
+        UserModel admin = access.admin();
+        session.getProvider(ActAsAuditProvider.class).record(realm,
+                ActAsSessions.describe(AuditTypes.REVOKED, AuditRecord.ENDED, row)
+                        .endedBy(admin == null ? null : admin.getId(), admin == null ? null : admin.getUsername()));
+        sessions.end(realm, row, userSession);
+        audit(row);
+    }
+
+    private void audit(ActAsSessionEntity row) {
+        adminEvent.operation(OperationType.DELETE)
+                .resource(ResourceType.CUSTOM)
+                .resourcePath("act-as", "sessions", row.getId())
+                .representation(SessionRepresentation.of(row))
+                .success();
+    }
+
+    private static Response ok(Object entity) {
+        return Response.ok(StrictJson.write(entity), MediaType.APPLICATION_JSON_TYPE).build();
+    }
+}

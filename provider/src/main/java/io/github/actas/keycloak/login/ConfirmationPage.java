@@ -1,0 +1,70 @@
+package io.github.actas.keycloak.login;
+
+import io.github.actas.keycloak.policy.Grant;
+import io.github.actas.keycloak.session.Durations;
+import org.keycloak.models.UserModel;
+
+/** What the confirmation page (act-as-confirm.ftl) shows: FreeMarker reads these getters. */
+public final class ConfirmationPage {
+
+    private final UserModel actor;
+    private final UserModel target;
+    private final Grant grant;
+    private final int durationSeconds;
+    private final boolean reasonMissing;
+    private final String reason;
+
+    ConfirmationPage(UserModel actor, UserModel target, Grant grant, int durationSeconds, boolean reasonMissing,
+                     String reason) {
+        this.actor = actor;
+        this.target = target;
+        this.grant = grant;
+        this.durationSeconds = durationSeconds;
+        this.reasonMissing = reasonMissing;
+        this.reason = reason;
+    }
+
+    public String getActorUsername() {
+        return actor.getUsername();
+    }
+
+    public String getTargetUsername() {
+        return target == null ? "" : target.getUsername();
+    }
+
+    /** "First Last" when the target has a name, else empty. */
+    public String getTargetName() {
+        if (target == null) {
+            return "";
+        }
+        String first = target.getFirstName() == null ? "" : target.getFirstName();
+        String last = target.getLastName() == null ? "" : target.getLastName();
+        return (first + " " + last).trim();
+    }
+
+    public String getGrantName() {
+        return grant == null ? "" : grant.name();
+    }
+
+    public int getDurationSeconds() {
+        return durationSeconds;
+    }
+
+    /** The duration in words: "30 minutes", "2 hours", "45 seconds". */
+    public String getDuration() {
+        return Durations.describe(durationSeconds);
+    }
+
+    /** Whether the page must ask for a reason. */
+    public boolean isReasonRequired() {
+        return reasonMissing || grant != null && grant.reasonNeeded();
+    }
+
+    public String getReasonPattern() {
+        return grant == null || grant.reasonPattern() == null ? "" : grant.reasonPattern();
+    }
+
+    public String getReason() {
+        return reason == null ? "" : reason;
+    }
+}

@@ -1,0 +1,61 @@
+package io.github.actas.keycloak.policy;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * One written permission: these actors may act as these targets, in these modes, for these clients,
+ * under these conditions. Immutable; the shape follows the grants JSON contract in DESIGN.md.
+ *
+ * @param id                     storage id (the Keycloak component id); null for drafts
+ * @param maxDurationSeconds     null means "the server default"
+ * @param excluded               targets that never match, whatever {@code targets} says
+ */
+public record Grant(
+        String id,
+        String name,
+        String description,
+        boolean enabled,
+        Selector actors,
+        Selector targets,
+        Selector excluded,
+        Set<Mode> modes,
+        List<String> clients,
+        Integer maxDurationSeconds,
+        boolean requireReason,
+        String reasonPattern,
+        String requireAcr,
+        boolean notifyTarget,
+        boolean allowPrivilegedTargets,
+        Instant notBefore,
+        Instant notAfter) {
+
+    /** The client list entry that admits every client. */
+    public static final String ANY_CLIENT = "*";
+
+    public Grant {
+        actors = actors == null ? Selector.EMPTY : actors;
+        targets = targets == null ? Selector.EMPTY : targets;
+        excluded = excluded == null ? Selector.EMPTY : excluded;
+        modes = modes == null ? Set.of() : Set.copyOf(modes);
+        clients = clients == null ? List.of() : List.copyOf(clients);
+    }
+
+    /** A reason is needed when the grant says so, and whenever it constrains what the reason looks like. */
+    public boolean reasonNeeded() {
+        return requireReason || reasonPattern != null;
+    }
+
+    public Grant withId(String newId) {
+        return new Grant(newId, name, description, enabled, actors, targets, excluded, modes, clients,
+                maxDurationSeconds, requireReason, reasonPattern, requireAcr, notifyTarget,
+                allowPrivilegedTargets, notBefore, notAfter);
+    }
+
+    public Grant withMaxDurationSeconds(Integer seconds) {
+        return new Grant(id, name, description, enabled, actors, targets, excluded, modes, clients,
+                seconds, requireReason, reasonPattern, requireAcr, notifyTarget,
+                allowPrivilegedTargets, notBefore, notAfter);
+    }
+}

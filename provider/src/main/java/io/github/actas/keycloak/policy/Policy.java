@@ -1,0 +1,236 @@
+package io.github.actas.keycloak.policy;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The one decision point. A realm's grants are compiled once per change into this immutable object;
+ * every door (token exchange, browser login, service accounts, admin explain) calls
+ * {@link #decide}. Actor lookups go through indexes (exact usernames, a glob trie, group paths,
+ * roles, client ids), so a decision costs about the same with ten grants or ten thousand.
+ *
+ * <p>Guards hold whatever a grant says: no acting as oneself, no chains, the target must exist, be
+ * enabled and live in the realm, service accounts only when named exactly, privileged targets only
+ * with {@code allowPrivilegedTargets} and only for actors holding all of the target's admin roles.
+ * An actor holding no grant is refused before the target is even looked up.
+ */
+public final class Policy {
+
+    private static final Comparator<Grant> BY_NAME = Comparator
+            .comparing((Grant g) -> g.name().toLowerCase(Locale.ROOT))
+            .thenComparing(g -> g.id() == null ? "" : g.id());
+
+    private final String revision;
+    private final List<Grant> grants;
+    private final CompiledGrant[] compiled;
+    private final Map<String, int[]> actorUsers;
+    private final Map<String, int[]> actorGroups;
+    private final Map<String, int[]> actorRoles;
+    private final Map<String, int[]> actorClients;
+    private final GlobIndex actorGlobs;
+
+    private Policy(String revision, List<Grant> grants, PolicySettings settings) {
+        this.revision = revision;
+        this.grants = List.copyOf(grants);
+        this.compiled = new CompiledGrant[grants.size()];
+        Map<String, IntList> users = new HashMap<>();
+        Map<String, IntList> groups = new HashMap<>();
+        Map<String, IntList> roles = new HashMap<>();
+        Map<String, IntList> clients = new HashMap<>();
+        GlobIndex.Builder globs = GlobIndex.builder();
+        for (int i = 0; i < compiled.length; i++) {
+            Grant grant = grants.get(i);
+            compiled[i] = new CompiledGrant(grant, settings);
+            if (!grant.enabled()) {
+                continue; // a disabled grant names no actor, so it is never a candidate
+            }
+            for (String user : grant.actors().users()) {
+                if (Glob.isPattern(user)) {
+                    globs.add(Glob.compile(user), i);
+                } else {
+                    file(users, Text.fold(user), i);
+                }
+            }
+            for (String group : grant.actors().groups()) {
+                file(groups, group, i);
+            }
+            for (String role : grant.actors().roles()) {
+                file(roles, role, i);
+            }
+            for (String client : grant.actors().clients()) {
+                file(clients, client, i);
+            }
+        }
+        this.actorUsers = freeze(users);
+        this.actorGroups = freeze(groups);
+        this.actorRoles = freeze(roles);
+        this.actorClients = freeze(clients);
+        this.actorGlobs = globs.build();
+    }
+
+    /**
+     * Compiles grants (already validated) into a policy.
+     *
+     * @param revision the stored revision these grants were read at, used to know when to recompile
+     */
+    public static Policy compile(String revision, Collection<Grant> grants, PolicySettings settings) {
+        List<Grant> sorted = new ArrayList<>(grants);
+        sorted.sort(BY_NAME);
+        return new Policy(revision, sorted, settings);
+    }
+
+    public String revision() {
+        return revision;
+    }
+
+    /** The grants, sorted by name: when several allow a request, the first of them is the one used. */
+    public List<Grant> grants() {
+        return grants;
+    }
+
+    /**
+     * Decides a request.
+     *
+     * @param directory resolves the target in the request's realm
+     * @param now       the current time in epoch milliseconds
+     * @param explain   collect a human-readable reason for every failed condition (admin explain);
+     *                  false on the door path, which then allocates almost nothing
+     */
+    public Decision decide(ActAsRequest request, Directory directory, long now, boolean explain) {
+        List<String> reasons = explain ? new ArrayList<>() : null;
+        Principal actor = request.actor();
+        if (!actor.enabled()) {
+            note(reasons, "actor '" + actor.username() + "' is disabled");
+            return Decision.deny(Denial.ACTOR_DISABLED, null, null, reasons);
+        }
+        if (actor.acting()) {
+            note(reasons, "'" + actor.username() + "' is already acting as someone else; acting again is not allowed");
+            return Decision.deny(Denial.CHAINED, null, null, reasons);
+        }
+
+        IntList candidates = candidates(actor);
+        if (candidates.size() == 0) {
+            // Deliberately said before, and without, looking at the target: no existence oracle.
+            note(reasons, "no enabled grant names '" + actor.username() + "' as an actor");
+            return Decision.deny(Denial.NO_GRANT, null, null, reasons);
+        }
+
+        Principal target = null;
+        GroupPrincipal group = null;
+        if (request.mode() == Mode.GROUP) {
+            group = request.group() == null ? null : directory.findGroup(request.group());
+            if (group == null) {
+                note(reasons, "group '" + request.group() + "' does not exist in this realm");
+                return Decision.deny(Denial.TARGET_NOT_FOUND, null, null, reasons);
+            }
+        } else {
+            target = request.target() == null ? null : directory.findUser(request.target());
+            if (target == null) {
+                note(reasons, "user '" + request.target() + "' does not exist in this realm");
+                return Decision.deny(Denial.TARGET_NOT_FOUND, null, null, reasons);
+            }
+            if (target.id().equals(actor.id())) {
+                note(reasons, "acting as oneself is not allowed");
+                return Decision.deny(Denial.SELF, target, null, reasons);
+            }
+            if (!target.enabled()) {
+                note(reasons, "user '" + target.username() + "' is disabled");
+                return Decision.deny(Denial.TARGET_DISABLED, target, null, reasons);
+            }
+        }
+
+        int conditionFailures = 0;
+        CompiledGrant pending = null;
+        for (int i = 0; i < candidates.size(); i++) {
+            CompiledGrant grant = compiled[candidates.get(i)];
+            int failures = grant.evaluate(request, actor, target, group, directory, now, reasons);
+            if (failures == 0) {
+                note(reasons, "allowed by grant '" + grant.name() + "'");
+                return Decision.allow(grant.grant, target, group, grant.durationSeconds(now), reasons);
+            }
+            if ((failures & CompiledGrant.STRUCTURAL) == 0) {
+                conditionFailures |= failures;
+                if (pending == null) {
+                    pending = grant;
+                }
+            }
+        }
+        Denial denial = (conditionFailures & CompiledGrant.ACR) != 0 ? Denial.STEP_UP_REQUIRED
+                : (conditionFailures & CompiledGrant.REASON) != 0 ? Denial.REASON_REQUIRED
+                : Denial.NOT_PERMITTED;
+        if (pending != null) {
+            // A grant would allow it once its conditions are met: a browser door asks for them.
+            return Decision.pending(denial, pending.grant, target, group, pending.durationSeconds(now), reasons);
+        }
+        return Decision.deny(denial, target, group, reasons);
+    }
+
+    /**
+     * The enabled grants that name this actor as an actor, in name order: what the actor may learn
+     * about its own grants (the account console's list of whom it may act as).
+     */
+    public List<Grant> grantsOf(Principal actor) {
+        IntList candidates = candidates(actor);
+        List<Grant> out = new ArrayList<>(candidates.size());
+        for (int i = 0; i < candidates.size(); i++) {
+            out.add(compiled[candidates.get(i)].grant);
+        }
+        return out;
+    }
+
+    /** Whether any enabled grant names this actor (in any mode): what a door may reveal to it. */
+    public boolean namesActor(Principal actor) {
+        return candidates(actor).size() > 0;
+    }
+
+    /** Grant numbers naming the actor, ascending (so the first allowing grant is the first by name). */
+    private IntList candidates(Principal actor) {
+        IntList out = new IntList(8);
+        String folded = actor.foldedUsername();
+        out.addAll(actorUsers.get(folded));
+        if (actor.isServiceAccount()) {
+            // Service accounts act through actors.clients or an exact username, never through a
+            // wildcard, group or role that happens to include them.
+            out.addAll(actorClients.get(actor.serviceAccountClientId()));
+        } else {
+            actorGlobs.collect(folded, out);
+            for (String path : actor.groupPaths()) {
+                out.addAll(actorGroups.get(path));
+            }
+            for (String role : actor.roles()) {
+                out.addAll(actorRoles.get(role));
+            }
+        }
+        out.sortUnique();
+        return out;
+    }
+
+    private static void note(List<String> reasons, String reason) {
+        if (reasons != null) {
+            reasons.add(reason);
+        }
+    }
+
+    private static void file(Map<String, IntList> index, String key, int grant) {
+        index.computeIfAbsent(key, k -> new IntList(2)).add(grant);
+    }
+
+    private static Map<String, int[]> freeze(Map<String, IntList> index) {
+        Map<String, int[]> frozen = new HashMap<>(Math.max(16, index.size() * 2));
+        for (Map.Entry<String, IntList> entry : index.entrySet()) {
+            IntList list = entry.getValue();
+            list.sortUnique();
+            int[] values = new int[list.size()];
+            for (int i = 0; i < values.length; i++) {
+                values[i] = list.get(i);
+            }
+            frozen.put(entry.getKey(), values);
+        }
+        return Map.copyOf(frozen);
+    }
+}

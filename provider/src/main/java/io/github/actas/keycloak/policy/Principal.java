@@ -1,0 +1,148 @@
+package io.github.actas.keycloak.policy;
+
+import java.util.Set;
+
+/**
+ * The facts the policy needs about one user, resolved once per request: identity, group paths
+ * (each group with all its ancestors, so a grant on {@code /customers} covers {@code /customers/eu}),
+ * effective roles (composites and group roles expanded; client roles as {@code clientId/role}) and
+ * which of those roles are administrative.
+ */
+public final class Principal {
+
+    private final String id;
+    private final String username;
+    private final String foldedUsername;
+    private final boolean enabled;
+    private final Set<String> groupPaths;
+    private final Set<String> roles;
+    private final Set<String> adminRoles;
+    private final String serviceAccountClientId;
+    private final boolean acting;
+
+    private Principal(Builder b) {
+        this.id = b.id;
+        this.username = b.username;
+        this.foldedUsername = Text.fold(b.username);
+        this.enabled = b.enabled;
+        this.groupPaths = Set.copyOf(b.groupPaths);
+        this.roles = Set.copyOf(b.roles);
+        this.adminRoles = Set.copyOf(b.adminRoles);
+        this.serviceAccountClientId = b.serviceAccountClientId;
+        this.acting = b.acting;
+    }
+
+    public static Builder builder(String id, String username) {
+        return new Builder(id, username);
+    }
+
+    public String id() {
+        return id;
+    }
+
+    public String username() {
+        return username;
+    }
+
+    String foldedUsername() {
+        return foldedUsername;
+    }
+
+    public boolean enabled() {
+        return enabled;
+    }
+
+    public Set<String> groupPaths() {
+        return groupPaths;
+    }
+
+    public Set<String> roles() {
+        return roles;
+    }
+
+    /** The subset of {@link #roles()} that makes this user privileged (realm administration). */
+    public Set<String> adminRoles() {
+        return adminRoles;
+    }
+
+    /** @return the client id when this is a client's service-account user, else null */
+    public String serviceAccountClientId() {
+        return serviceAccountClientId;
+    }
+
+    public boolean isServiceAccount() {
+        return serviceAccountClientId != null;
+    }
+
+    /** @return whether this user is already acting as someone else (then it may not act again) */
+    public boolean acting() {
+        return acting;
+    }
+
+    /** The same principal, marked as already acting as someone (its token or session says so). */
+    public Principal asActing() {
+        Builder b = new Builder(id, username);
+        b.enabled = enabled;
+        b.groupPaths = groupPaths;
+        b.roles = roles;
+        b.adminRoles = adminRoles;
+        b.serviceAccountClientId = serviceAccountClientId;
+        b.acting = true;
+        return new Principal(b);
+    }
+
+    @Override
+    public String toString() {
+        return username;
+    }
+
+    public static final class Builder {
+        private final String id;
+        private final String username;
+        private boolean enabled = true;
+        private Set<String> groupPaths = Set.of();
+        private Set<String> roles = Set.of();
+        private Set<String> adminRoles = Set.of();
+        private String serviceAccountClientId;
+        private boolean acting;
+
+        private Builder(String id, String username) {
+            this.id = id;
+            this.username = username;
+        }
+
+        public Builder enabled(boolean value) {
+            this.enabled = value;
+            return this;
+        }
+
+        public Builder groupPaths(Set<String> value) {
+            this.groupPaths = value;
+            return this;
+        }
+
+        public Builder roles(Set<String> value) {
+            this.roles = value;
+            return this;
+        }
+
+        public Builder adminRoles(Set<String> value) {
+            this.adminRoles = value;
+            return this;
+        }
+
+        public Builder serviceAccountOf(String clientId) {
+            this.serviceAccountClientId = clientId;
+            return this;
+        }
+
+        public Builder acting(boolean value) {
+            this.acting = value;
+            return this;
+        }
+
+        public Principal build() {
+            return new Principal(this);
+        }
+    }
+}

@@ -1,0 +1,101 @@
+package io.github.actas.keycloak.session;
+
+import io.github.actas.keycloak.policy.Mode;
+import org.keycloak.models.ImpersonationSessionNote;
+import org.keycloak.models.UserSessionModel;
+
+/**
+ * What makes a Keycloak user session an Act-As session: notes written when it starts, read whenever a
+ * token is issued or refreshed from it. Notes live with the session, so every cluster node sees them.
+ *
+ * @param actorClientId  client id when the actor is a service account, else null
+ * @param nestedAct      the subject token's own {@code act} (JSON) for delegation chains, else null
+ * @param started        epoch seconds
+ * @param expires        epoch seconds; nothing issued from the session outlives it
+ */
+public record ActAsSession(Mode mode, String actorId, String actorUsername, String actorClientId, String issuer,
+                           String grantId, String grantName, String clientId, String reason, String acr,
+                           long started, long expires, String nestedAct) {
+
+    static final String PREFIX = "act-as.";
+    static final String MODE = PREFIX + "mode";
+    static final String ACTOR_ID = PREFIX + "actor.id";
+    static final String ACTOR_USERNAME = PREFIX + "actor.username";
+    static final String ACTOR_CLIENT = PREFIX + "actor.client";
+    static final String ISSUER = PREFIX + "issuer";
+    static final String GRANT_ID = PREFIX + "grant.id";
+    static final String GRANT_NAME = PREFIX + "grant.name";
+    static final String CLIENT = PREFIX + "client";
+    static final String REASON = PREFIX + "reason";
+    static final String ACR = PREFIX + "acr";
+    static final String STARTED = PREFIX + "started";
+    static final String EXPIRES = PREFIX + "expires";
+    static final String NESTED_ACT = PREFIX + "act";
+
+    /** @return the Act-As view of the session, or null when it is not an Act-As session */
+    public static ActAsSession of(UserSessionModel userSession) {
+        if (userSession == null) {
+            return null;
+        }
+        String mode = userSession.getNote(MODE);
+        if (mode == null) {
+            return null;
+        }
+        return new ActAsSession(Mode.fromWireName(mode),
+                userSession.getNote(ACTOR_ID),
+                userSession.getNote(ACTOR_USERNAME),
+                userSession.getNote(ACTOR_CLIENT),
+                userSession.getNote(ISSUER),
+                userSession.getNote(GRANT_ID),
+                userSession.getNote(GRANT_NAME),
+                userSession.getNote(CLIENT),
+                userSession.getNote(REASON),
+                userSession.getNote(ACR),
+                parseLong(userSession.getNote(STARTED)),
+                parseLong(userSession.getNote(EXPIRES)),
+                userSession.getNote(NESTED_ACT));
+    }
+
+    /** Cheap check, without reading all notes. */
+    public static boolean isActAs(UserSessionModel userSession) {
+        return userSession != null && userSession.getNote(MODE) != null;
+    }
+
+    void writeTo(UserSessionModel userSession) {
+        set(userSession, MODE, mode.wireName());
+        set(userSession, ACTOR_ID, actorId);
+        set(userSession, ACTOR_USERNAME, actorUsername);
+        set(userSession, ACTOR_CLIENT, actorClientId);
+        set(userSession, ISSUER, issuer);
+        set(userSession, GRANT_ID, grantId);
+        set(userSession, GRANT_NAME, grantName);
+        set(userSession, CLIENT, clientId);
+        set(userSession, REASON, reason);
+        set(userSession, ACR, acr);
+        set(userSession, STARTED, Long.toString(started));
+        set(userSession, EXPIRES, Long.toString(expires));
+        set(userSession, NESTED_ACT, nestedAct);
+        // Keycloak's own notes: its "Impersonator" protocol mappers and admin console understand them.
+        set(userSession, ImpersonationSessionNote.IMPERSONATOR_ID.toString(), actorId);
+        set(userSession, ImpersonationSessionNote.IMPERSONATOR_USERNAME.toString(), actorUsername);
+    }
+
+    /** @return whether the session has passed its hard end at {@code nowSeconds} */
+    public boolean expiredAt(long nowSeconds) {
+        return nowSeconds >= expires;
+    }
+
+    private static void set(UserSessionModel userSession, String key, String value) {
+        if (value != null) {
+            userSession.setNote(key, value);
+        }
+    }
+
+    private static long parseLong(String value) {
+        try {
+            return value == null ? 0 : Long.parseLong(value);
+        } catch (NumberFormatException e) {
+            return 0; // treated as already expired: fail closed
+        }
+    }
+}

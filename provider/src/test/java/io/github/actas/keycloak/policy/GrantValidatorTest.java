@@ -1,0 +1,103 @@
+package io.github.actas.keycloak.policy;
+
+import static io.github.actas.keycloak.policy.Grants.grant;
+import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Instant;
+import java.util.Set;
+import java.util.function.UnaryOperator;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.api.Test;
+
+class GrantValidatorTest {
+
+    private static final RealmCatalog REALM = new RealmCatalog() {
+        @Override
+        public boolean groupExists(String path) {
+            return Set.of("/support", "/customers", "/customers/eu").contains(path);
+        }
+
+        @Override
+        public boolean clientExists(String clientId) {
+            return Set.of("app", "ticket-service").contains(clientId);
+        }
+
+        @Override
+        public boolean roleExists(String role) {
+            return Set.of("support-agent", "app/reader").contains(role);
+        }
+
+        @Override
+        public boolean acrKnown(String acr) {
+            return acr.chars().allMatch(Character::isDigit) || acr.equals("gold");
+        }
+
+        @Override
+        public boolean grantNameTaken(String name, String exceptId) {
+            return name.equalsIgnoreCase("taken") && !"id-taken".equals(exceptId);
+        }
+    };
+
+    private static Grants valid() {
+        return grant("ok").actorUsers("admin*").actorGroups("/support").actorRoles("app/reader")
+                .actorClients("ticket-service").targetGroups("/customers").clients("app", "*").requireAcr("gold");
+    }
+
+    private static Grant with(UnaryOperator<Grants> change) {
+        return change.apply(valid()).build();
+    }
+
+    static java.util.stream.Stream<Arguments> invalid() {
+        Instant t = Instant.parse("2026-06-01T00:00:00Z");
+        PolicySettings s = PolicySettings.DEFAULTS;
+        return java.util.stream.Stream.of(
+                Arguments.of("name", new Grant(null, null, null, true, valid().build().actors(), valid().build().targets(),
+                        null, Set.of(Mode.IMPERSONATE), java.util.List.of("*"), null, false, null, null, false, false, null, null)),
+                Arguments.of("name", with(g -> Grants.grant("TAKEN").actorUsers("a").targetUsers("b"))),
+                Arguments.of("name", with(g -> Grants.grant("bad name!").actorUsers("a").targetUsers("b"))),
+                Arguments.of("name", with(g -> Grants.grant("-leading-dash").actorUsers("a").targetUsers("b"))),
+                Arguments.of("actors", with(g -> Grants.grant("x").targetUsers("b"))),
+                Arguments.of("targets", with(g -> Grants.grant("x").actorUsers("a"))),
+                Arguments.of("actors.groups", with(g -> g.actorGroups("/nowhere"))),
+                Arguments.of("actors.groups", with(g -> g.actorGroups("support"))),
+                Arguments.of("actors.roles", with(g -> g.actorRoles("no-such-role"))),
+                Arguments.of("actors.clients", with(g -> g.actorClients("ghost-client"))),
+                Arguments.of("targets.groups", with(g -> g.targetGroups("/customers/mars"))),
+                Arguments.of("targets.roles", with(g -> g.targetRoles("nope"))),
+                Arguments.of("targets.exclude.groups", with(g -> g.excludeGroups("/nope"))),
+                Arguments.of("targets.exclude.roles", with(g -> g.excludeRoles("nope"))),
+                Arguments.of("modes", with(g -> g.modes())),
+                Arguments.of("clients", with(g -> g.clients())),
+                Arguments.of("clients", with(g -> g.clients("unknown-app"))),
+                Arguments.of("maxDurationSeconds", with(g -> g.maxDuration(0))),
+                Arguments.of("maxDurationSeconds", with(g -> g.maxDuration(-5))),
+                Arguments.of("maxDurationSeconds", with(g -> g.maxDuration(s.maxDurationSeconds() + 1))),
+                Arguments.of("reasonPattern", with(g -> g.requireReason("[unclosed"))),
+                Arguments.of("requireAcr", with(g -> g.requireAcr("platinum"))),
+                Arguments.of("notAfter", with(g -> g.window(t, t.minusSeconds(1)))),
+                Arguments.of("notAfter", with(g -> g.window(t, t))));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("invalid")
+    void refusesNamingTheField(String field, Grant grant) {
+        assertThatThrownBy(() -> GrantValidator.validate(grant, REALM, PolicySettings.DEFAULTS))
+                .isInstanceOfSatisfying(GrantValidationException.class,
+                        e -> org.assertj.core.api.Assertions.assertThat(e.field()).isEqualTo(field));
+    }
+
+    @Test
+    void acceptsAValidGrantAndItsOwnName() {
+        assertThatCode(() -> GrantValidator.validate(valid().maxDuration(28_800).build(), REALM, PolicySettings.DEFAULTS))
+                .doesNotThrowAnyException();
+        Grant renamedToItself = new Grant("id-taken", "taken", null, true, valid().build().actors(),
+                valid().build().targets(), null, Set.of(Mode.GROUP), java.util.List.of("*"), null, false, null, null,
+                false, false, null, null);
+        assertThatCode(() -> GrantValidator.validate(renamedToItself, REALM, PolicySettings.DEFAULTS))
+                .doesNotThrowAnyException();
+    }
+}

@@ -43,7 +43,10 @@ final class Browser implements AutoCloseable {
                 .usingAnyFreePort()
                 .build();
         this.driver = new ChromeDriver(service, options);
+        // While a form post navigates, Chromium may answer for a node of the page being left
+        // ("Node with given id does not belong to the document"): such answers mean "not yet".
         this.wait = new WebDriverWait(driver, Duration.ofSeconds(20));
+        this.wait.ignoring(org.openqa.selenium.WebDriverException.class);
     }
 
     void open(String url) {
@@ -75,8 +78,21 @@ final class Browser implements AutoCloseable {
         }
     }
 
+    /** The text of the first visible element matching {@code css}, read once the page holds still. */
+    String textOf(String css) {
+        waitFor(css);
+        return wait.until(d -> {
+            WebElement element = d.findElement(By.cssSelector(css));
+            return element.isDisplayed() ? element.getText() : null;
+        });
+    }
+
     void waitForText(String css, String text) {
-        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector(css), text));
+        try {
+            wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector(css), text));
+        } catch (org.openqa.selenium.TimeoutException e) {
+            throw new AssertionError("no \"" + text + "\" in " + css + " on " + url() + ":\n" + pageText(), e);
+        }
     }
 
     void waitForUrl(String fragment) {
@@ -101,13 +117,29 @@ final class Browser implements AutoCloseable {
     }
 
     void type(String css, String text) {
-        WebElement field = waitFor(css);
-        field.clear();
-        field.sendKeys(text);
+        waitFor(css);
+        wait.until(d -> {
+            WebElement field = d.findElement(By.cssSelector(css));
+            field.clear();
+            field.sendKeys(text);
+            return true;
+        });
     }
 
+    /** Clicks once the element is clickable; an element replaced by a re-render is looked up again. */
     void click(String css) {
-        wait.until(ExpectedConditions.elementToBeClickable(By.cssSelector(css))).click();
+        try {
+            wait.until(d -> {
+                WebElement element = d.findElement(By.cssSelector(css));
+                if (!element.isDisplayed() || !element.isEnabled()) {
+                    return false;
+                }
+                element.click();
+                return true;
+            });
+        } catch (org.openqa.selenium.TimeoutException e) {
+            throw new AssertionError("could not click " + css + " on " + url() + ":\n" + pageText(), e);
+        }
     }
 
     /** Keycloak's username and password form. */

@@ -132,9 +132,9 @@ class BrowserIT extends KeycloakIT {
 
             // The actor already has an SSO session: no password again, no DIFFERENT_USER_AUTHENTICATED.
             browser.waitFor("#act-as-confirm");
-            assertThat(browser.waitFor("#act-as-target").getText()).startsWith("user_1");
-            assertThat(browser.waitFor("#act-as-grant").getText()).isEqualTo("browser-desk");
-            assertThat(browser.waitFor("#act-as-duration").getText()).isEqualTo("10 minutes");
+            assertThat(browser.textOf("#act-as-target")).startsWith("user_1");
+            assertThat(browser.textOf("#act-as-grant")).isEqualTo("browser-desk");
+            assertThat(browser.textOf("#act-as-duration")).isEqualTo("10 minutes");
             browser.screenshot("confirmation-page");
             browser.click("#act-as-confirm-button");
 
@@ -241,7 +241,7 @@ class BrowserIT extends KeycloakIT {
             // The account console page of a person without grants: the empty state, nobody listed.
             browser.open(server.realmUrl(REALM) + "/account/content/impersonation");
             browser.signIn("nogrant", TEST_PASSWORD);
-            assertThat(browser.waitFor("#act-as-empty").getText()).contains("You hold no impersonation grants");
+            assertThat(browser.textOf("#act-as-empty")).contains("You hold no impersonation grants");
             assertThat(browser.present("#act-as-targets")).isFalse();
             browser.screenshot("account-console-no-grants");
             browser.open(server.realmUrl(REALM) + "/act-as/targets");
@@ -381,7 +381,7 @@ class BrowserIT extends KeycloakIT {
     }
 
     private static String errorText(Browser browser) {
-        return browser.waitFor("#kc-error-message, .kc-feedback-text, .pf-v5-c-alert__title").getText();
+        return browser.textOf("#kc-error-message, .kc-feedback-text, .pf-v5-c-alert__title");
     }
 
     private static JsonNode statusIn(Browser browser) {
@@ -391,7 +391,7 @@ class BrowserIT extends KeycloakIT {
 
     private static JsonNode json(Browser browser) {
         try {
-            return Http.JSON.readTree(browser.waitFor("body").getText());
+            return Http.JSON.readTree(browser.textOf("body"));
         } catch (IOException e) {
             throw new AssertionError("not JSON: " + browser.pageText(), e);
         }

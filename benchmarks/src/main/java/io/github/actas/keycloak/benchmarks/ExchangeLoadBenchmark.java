@@ -45,7 +45,9 @@ public final class ExchangeLoadBenchmark {
     private static final String EXCHANGE = "urn:ietf:params:oauth:grant-type:token-exchange";
     private static final String ACCESS_TOKEN = "urn:ietf:params:oauth:token-type:access_token";
     private static final int TARGETS = 50;
-    private static final int[] CONCURRENCY = {8, 32};
+    /** Concurrency levels, {@code bench.concurrency} (comma-separated). */
+    private static final int[] CONCURRENCY = Arrays.stream(System.getProperty("bench.concurrency", "8,32").split(","))
+            .mapToInt(Integer::parseInt).toArray();
     private static final List<String> BUILD = List.of("--db=dev-file", "--health-enabled=true", "--cache=local");
 
     private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
@@ -56,7 +58,8 @@ public final class ExchangeLoadBenchmark {
     private final List<String> parts = List.of(System.getProperty("bench.parts", "exchange,audit,v1").split(","));
 
     /** One measured scenario at one concurrency. */
-    record Result(String scenario, int concurrency, long requests, long errors, double seconds, double p50Millis, double p99Millis) {
+    record Result(String scenario, int concurrency, long requests, long errors, double seconds, double p50Millis, double p99Millis,
+                  double serverCpuMicros) {
         double perSecond() {
             return requests / seconds;
         }
@@ -158,56 +161,81 @@ public final class ExchangeLoadBenchmark {
             byte[] key = new byte[32];
             new java.security.SecureRandom().nextBytes(key);
             String secret = "whsec_" + java.util.Base64.getEncoder().encodeToString(key);
-            String created = Http.postJson(sinks, admin, Map.of("name", "bench-siem", "type", "webhook",
-                    "url", receiver.url(), "secret", secret)).json().get("id").asText();
-            report.add("\n| Concurrency | p50 webhook off (ms, median) | p50 webhook on (ms, median) | Change, median of paired rounds |"
-                    + "\n|---|---|---|---|");
+            Map<String, Object> sink = "log".equals(AUDIT_SINK)
+                    ? Map.of("name", "bench-log", "type", "log")
+                    : Map.of("name", "bench-siem", "type", "webhook", "url", receiver.url(), "secret", secret);
+            String created = Http.postJson(sinks, admin, sink).json().get("id").asText();
+            report.add("\nSink: " + AUDIT_SINK);
+            report.add("\n| Concurrency | p50 sink off (ms, median) | p50 sink on (ms, median) | p50 change, median of paired rounds"
+                    + " | Server CPU per request off / on (µs, median) | CPU change, median of paired rounds |"
+                    + "\n|---|---|---|---|---|---|");
+            // The server keeps getting faster for minutes (JIT): warm both conditions up first, or the drift
+            // between two rounds of a pair outweighs the effect being measured.
+            for (boolean enabled : new boolean[] {true, false}) {
+                enableSink(server, sinks + "/" + created, enabled);
+                phase(CONCURRENCY[0], impersonation, AUDIT_WARMUP_SECONDS / 2, null);
+            }
             for (int concurrency : CONCURRENCY) {
-                List<Double> off = new ArrayList<>();
-                List<Double> on = new ArrayList<>();
+                List<Result> off = new ArrayList<>();
+                List<Result> on = new ArrayList<>();
                 List<Double> change = new ArrayList<>();
+                List<Double> cpuChange = new ArrayList<>();
                 for (int round = 0; round < AUDIT_ROUNDS; round++) {
                     // alternate which condition goes first, so a drifting machine does not favour one
                     boolean offFirst = round % 2 == 0;
-                    double a = measureWithSink(server, sinks + "/" + created, offFirst ? false : true, concurrency, impersonation);
-                    double b = measureWithSink(server, sinks + "/" + created, offFirst ? true : false, concurrency, impersonation);
-                    double withoutSink = offFirst ? a : b;
-                    double withSink = offFirst ? b : a;
+                    Result a = measureWithSink(server, sinks + "/" + created, !offFirst, concurrency, impersonation);
+                    Result b = measureWithSink(server, sinks + "/" + created, offFirst, concurrency, impersonation);
+                    Result withoutSink = offFirst ? a : b;
+                    Result withSink = offFirst ? b : a;
                     off.add(withoutSink);
                     on.add(withSink);
-                    change.add((withSink - withoutSink) / withoutSink);
+                    change.add((withSink.p50Millis() - withoutSink.p50Millis()) / withoutSink.p50Millis());
+                    cpuChange.add((withSink.serverCpuMicros() - withoutSink.serverCpuMicros()) / withoutSink.serverCpuMicros());
                 }
-                report.add(String.format(Locale.ROOT, "| %d | %.1f | %.1f | %+.1f %% (rounds: %s) |", concurrency, median(off),
-                        median(on), 100 * median(change), change.stream()
-                                .map(c -> String.format(Locale.ROOT, "%+.0f%%", 100 * c)).toList()));
+                report.add(String.format(Locale.ROOT, "| %d | %.1f | %.1f | %+.1f %% (rounds: %s) | %.0f / %.0f | %+.1f %% (rounds: %s) |",
+                        concurrency, median(off.stream().map(Result::p50Millis).toList()),
+                        median(on.stream().map(Result::p50Millis).toList()), 100 * median(change), percentages(change),
+                        median(off.stream().map(Result::serverCpuMicros).toList()),
+                        median(on.stream().map(Result::serverCpuMicros).toList()), 100 * median(cpuChange), percentages(cpuChange)));
             }
 
-            // Capacity: build a backlog while the receiver is down, then let it drain (the sink is on: the
-            // paired rounds may have ended with it off).
-            enableSink(server, sinks + "/" + created, true);
-            receiver.available(false);
-            phase(32, impersonation, 15, null);
-            long backlog = pending(server);
-            long before = receiver.received();
-            receiver.available(true);
-            long start = System.nanoTime();
-            while (pending(server) > 0) {
-                Thread.sleep(500); // the status count is not free: do not let the poll slow the drain down
+            if ("webhook".equals(AUDIT_SINK)) {
+                // Capacity: build a backlog while the receiver is down, then let it drain (the sink is on: the
+                // paired rounds may have ended with it off).
+                enableSink(server, sinks + "/" + created, true);
+                receiver.available(false);
+                phase(32, impersonation, 15, null);
+                long backlog = pending(server);
+                long before = receiver.received();
+                receiver.available(true);
+                long start = System.nanoTime();
+                while (pending(server) > 0) {
+                    Thread.sleep(500); // the status count is not free: do not let the poll slow the drain down
+                }
+                double seconds = (System.nanoTime() - start) / 1e9;
+                long drained = receiver.received() - before;
+                report.add(String.format(Locale.ROOT, "%nDelivery: a backlog of %d records drained to a loopback receiver in %.1f s: "
+                        + "%.0f records/s (%d deliveries received).", backlog, seconds, drained / seconds, drained));
             }
-            double seconds = (System.nanoTime() - start) / 1e9;
-            long drained = receiver.received() - before;
-            report.add(String.format(Locale.ROOT, "%nDelivery: a backlog of %d records drained to a loopback receiver in %.1f s: "
-                    + "%.0f records/s (%d deliveries received).", backlog, seconds, drained / seconds, drained));
         }
         return report;
     }
 
-    private static final int AUDIT_ROUNDS = 6;
+    /** Warm-up before the paired rounds, half with the sink on and half off, {@code bench.audit-warmup}. */
+    private static final int AUDIT_WARMUP_SECONDS = Integer.getInteger("bench.audit-warmup", 60);
+    /** Pairs of off/on rounds per concurrency, {@code bench.rounds}. */
+    private static final int AUDIT_ROUNDS = Integer.getInteger("bench.rounds", 6);
+    /** The sink measured: {@code webhook} (default) or {@code log} (what recording and claiming cost without HTTP). */
+    private static final String AUDIT_SINK = System.getProperty("bench.sink", "webhook");
 
-    private double measureWithSink(KeycloakServer server, String sinkUrl, boolean enabled, int concurrency,
+    private static String percentages(List<Double> changes) {
+        return changes.stream().map(c -> String.format(Locale.ROOT, "%+.0f%%", 100 * c)).toList().toString();
+    }
+
+    private Result measureWithSink(KeycloakServer server, String sinkUrl, boolean enabled, int concurrency,
                                    IntFunction<HttpRequest> impersonation) throws Exception {
         enableSink(server, sinkUrl, enabled);
-        return measure("(c) webhook sink " + (enabled ? "on" : "off"), concurrency, impersonation).p50Millis();
+        return measure("(c) " + AUDIT_SINK + " sink " + (enabled ? "on" : "off"), concurrency, impersonation, server);
     }
 
     private void enableSink(KeycloakServer server, String url, boolean enabled) {
@@ -241,6 +269,12 @@ public final class ExchangeLoadBenchmark {
     }
 
     private Result measure(String scenario, int concurrency, IntFunction<HttpRequest> requests) throws Exception {
+        return measure(scenario, concurrency, requests, null);
+    }
+
+    /** With a server given, also its CPU time per request (all its threads, background work included). */
+    private Result measure(String scenario, int concurrency, IntFunction<HttpRequest> requests, KeycloakServer server)
+            throws Exception {
         HttpResponse<String> probe = client.send(requests.apply(0), HttpResponse.BodyHandlers.ofString());
         if (probe.statusCode() != 200) {
             throw new IllegalStateException(scenario + " does not work: " + probe.statusCode() + " " + probe.body());
@@ -248,15 +282,18 @@ public final class ExchangeLoadBenchmark {
         phase(concurrency, requests, warmupSeconds, null);
         long[][] latencies = new long[concurrency][];
         AtomicLong errors = new AtomicLong();
+        Duration cpuBefore = server == null ? Duration.ZERO : server.cpuTime();
         long start = System.nanoTime();
         long[] counts = phase(concurrency, requests, measureSeconds, new Recorder(latencies, errors));
         double seconds = (System.nanoTime() - start) / 1e9;
         long total = Arrays.stream(counts).sum();
+        double cpuMicros = server == null || total == 0 ? 0 : server.cpuTime().minus(cpuBefore).toNanos() / 1e3 / total;
         long[] all = Arrays.stream(latencies).flatMapToLong(Arrays::stream).sorted().toArray();
         Result result = new Result(scenario, concurrency, total, errors.get(), seconds,
-                percentile(all, 0.50) / 1e6, percentile(all, 0.99) / 1e6);
-        System.out.printf(Locale.ROOT, "%-42s c=%-3d %8.1f req/s  p50 %7.2f ms  p99 %7.2f ms  errors %d%n",
-                scenario, concurrency, result.perSecond(), result.p50Millis(), result.p99Millis(), result.errors());
+                percentile(all, 0.50) / 1e6, percentile(all, 0.99) / 1e6, cpuMicros);
+        System.out.printf(Locale.ROOT, "%-42s c=%-3d %8.1f req/s  p50 %7.2f ms  p99 %7.2f ms  errors %d%s%n",
+                scenario, concurrency, result.perSecond(), result.p50Millis(), result.p99Millis(), result.errors(),
+                server == null ? "" : String.format(Locale.ROOT, "  server CPU %.0f µs/request", cpuMicros));
         return result;
     }
 

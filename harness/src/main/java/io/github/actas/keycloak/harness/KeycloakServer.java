@@ -69,6 +69,18 @@ public final class KeycloakServer {
         return this;
     }
 
+    /** CPU time the server's processes (kc.sh and its JVM) have used so far; zero if unknown. */
+    public synchronized java.time.Duration cpuTime() {
+        if (process == null) {
+            return java.time.Duration.ZERO;
+        }
+        java.time.Duration total = process.info().totalCpuDuration().orElse(java.time.Duration.ZERO);
+        for (ProcessHandle child : process.descendants().toList()) {
+            total = total.plus(child.info().totalCpuDuration().orElse(java.time.Duration.ZERO));
+        }
+        return total;
+    }
+
     public String baseUrl() {
         return "http://localhost:" + httpPort;
     }
@@ -151,6 +163,13 @@ public final class KeycloakServer {
         builder.environment().put("KC_BOOTSTRAP_ADMIN_PASSWORD", ADMIN_PASSWORD);
         try {
             process = builder.start();
+            // A safety net: whatever a test forgets or a failed assertion skips, no server outlives the JVM
+            // that started it (a leftover server would load the machine for every later test and benchmark).
+            Process started = process;
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                started.descendants().forEach(ProcessHandle::destroyForcibly);
+                started.destroyForcibly();
+            }, "keycloak-server-reaper"));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -1,5 +1,8 @@
 package io.github.actas.keycloak.audit;
 
+import java.util.ArrayList;
+import java.util.List;
+
 import org.keycloak.common.util.Time;
 import org.keycloak.connections.jpa.JpaConnectionProvider;
 import org.keycloak.models.AbstractKeycloakTransaction;
@@ -10,12 +13,13 @@ import org.keycloak.provider.Provider;
 
 /**
  * The one audit path. Every door and lifecycle step hands its record here; it is stored in Keycloak's
- * database, marked pending for each enabled sink of the realm, and delivered by {@link AuditDelivery}
- * after the transaction commits. Nothing lives only in memory.
+ * database, marked pending for each enabled sink of the realm (leased to this node), and handed to this
+ * node's {@link AuditDelivery} after the transaction commits. The database row is the truth: the
+ * hand-over only saves the worker from reading back what it has just written.
  */
 public final class ActAsAuditProvider implements Provider {
 
-    private static final String WAKE_ENLISTED = ActAsAuditProvider.class.getName() + ".wake";
+    private static final String COMMITTED = ActAsAuditProvider.class.getName() + ".committed";
 
     private final KeycloakSession session;
     private final AuditDelivery delivery;
@@ -32,8 +36,9 @@ public final class ActAsAuditProvider implements Provider {
      */
     public AuditRecord record(RealmModel realm, AuditRecord.Builder builder) {
         AuditRecord record = complete(realm, builder);
-        if (persist(session, realm, record)) {
-            wakeDeliveryAfterCommit();
+        String sinks = persist(session, realm, record, delivery);
+        if (sinks != null) {
+            afterCommit().add(new AuditDelivery.Committed(record, sinks));
         }
         return record;
     }
@@ -42,11 +47,11 @@ public final class ActAsAuditProvider implements Provider {
     public AuditRecord recordNow(RealmModel realm, AuditRecord.Builder builder) {
         AuditRecord record = complete(realm, builder);
         String realmId = realm.getId();
-        boolean[] pending = new boolean[1];
+        String[] sinks = new String[1];
         KeycloakModelUtils.runJobInTransaction(session.getKeycloakSessionFactory(),
-                own -> pending[0] = persist(own, own.realms().getRealm(realmId), record));
-        if (pending[0]) {
-            delivery.wakeUp();
+                own -> sinks[0] = persist(own, own.realms().getRealm(realmId), record, delivery));
+        if (sinks[0] != null) {
+            delivery.committed(List.of(new AuditDelivery.Committed(record, sinks[0])));
         }
         return record;
     }
@@ -60,19 +65,35 @@ public final class ActAsAuditProvider implements Provider {
                 .setParameter("now", Time.currentTimeMillis())
                 .setParameter("pattern", "%" + sinkId + "%")
                 .executeUpdate();
-        wakeDeliveryAfterCommit();
-    }
-
-    /** Wakes this node's delivery worker once the request's transaction has committed (once per request). */
-    private void wakeDeliveryAfterCommit() {
-        if (session.getAttribute(WAKE_ENLISTED) != null) {
-            return;
-        }
-        session.setAttribute(WAKE_ENLISTED, Boolean.TRUE);
         session.getTransactionManager().enlistAfterCompletion(new AbstractKeycloakTransaction() {
             @Override
             protected void commitImpl() {
-                delivery.wakeUp();
+                delivery.dueNow();
+            }
+
+            @Override
+            protected void rollbackImpl() {
+                // nothing became due
+            }
+        });
+    }
+
+    /**
+     * The records this request's transaction stores, handed to this node's delivery worker once it has
+     * committed (one hook per request); on rollback they were never stored and are forgotten.
+     */
+    @SuppressWarnings("unchecked")
+    private List<AuditDelivery.Committed> afterCommit() {
+        List<AuditDelivery.Committed> committed = (List<AuditDelivery.Committed>) session.getAttribute(COMMITTED);
+        if (committed != null) {
+            return committed;
+        }
+        List<AuditDelivery.Committed> records = new ArrayList<>(2);
+        session.setAttribute(COMMITTED, records);
+        session.getTransactionManager().enlistAfterCompletion(new AbstractKeycloakTransaction() {
+            @Override
+            protected void commitImpl() {
+                delivery.committed(records);
             }
 
             @Override
@@ -80,6 +101,7 @@ public final class ActAsAuditProvider implements Provider {
                 // nothing was stored
             }
         });
+        return records;
     }
 
     private static AuditRecord complete(RealmModel realm, AuditRecord.Builder builder) {
@@ -90,12 +112,13 @@ public final class ActAsAuditProvider implements Provider {
                 .build();
     }
 
-    /** @return whether the record is pending for some sink (then the worker has something to do) */
-    private static boolean persist(KeycloakSession session, RealmModel realm, AuditRecord record) {
+    /** @return the sinks the record is pending for, null if none (then the worker has nothing to do) */
+    private static String persist(KeycloakSession session, RealmModel realm, AuditRecord record, AuditDelivery delivery) {
         String sinks = enabledSinks(realm);
-        session.getProvider(JpaConnectionProvider.class).getEntityManager().persist(AuditRecordEntity.of(record,
-                sinks, sinks == null ? null : record.time()));
-        return sinks != null;
+        session.getProvider(JpaConnectionProvider.class).getEntityManager().persist(sinks == null
+                ? AuditRecordEntity.of(record)
+                : AuditRecordEntity.of(record, sinks, delivery.node(), record.time() + delivery.leaseMillis()));
+        return sinks;
     }
 
     /**

@@ -1,10 +1,6 @@
 package io.github.actas.keycloak.audit;
 
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -13,9 +9,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -23,9 +18,12 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import io.github.actas.keycloak.policy.GrantValidationException;
 import jakarta.persistence.EntityManager;
+import org.apache.http.client.config.RequestConfig;
+import org.apache.http.impl.client.CloseableHttpClient;
 import org.jboss.logging.Logger;
 import org.keycloak.common.util.Time;
 import org.keycloak.component.ComponentModel;
+import org.keycloak.connections.httpclient.HttpClientProvider;
 import org.keycloak.connections.jpa.JpaConnectionProvider;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
@@ -39,7 +37,7 @@ import org.keycloak.models.utils.KeycloakModelUtils;
  * the lease expires and the record is sent again: at least once, with the stable record id
  * (CloudEvents {@code id}, {@code webhook-id}) for de-duplication.
  *
- * <p>The worker thread and HTTP client are this node's machinery, not state: what is pending lives in
+ * <p>The worker thread and sender threads are this node's machinery, not state: what is pending lives in
  * the database.
  */
 final class AuditDelivery {
@@ -49,20 +47,28 @@ final class AuditDelivery {
     private static final Logger LOG = Logger.getLogger(AuditDelivery.class);
     private static final long HOUSEKEEPING_INTERVAL_MILLIS = 60_000;
     /**
-     * After a wake-up, wait this long for more commits: under load this turns one small claim-and-complete
-     * cycle per request into one per batch, at the price of a tenth of a second of audit latency.
+     * After a wake-up, wait up to this long for a full batch: under load this turns one small send-and-complete
+     * cycle per request into one per batch (each cycle has fixed costs: two transactions, a sink-state
+     * update), at the price of up to half a second of audit latency.
      */
-    private static final long LINGER_MILLIS = 100;
+    private static final long LINGER_MILLIS = 500;
     private static final int HOUSEKEEPING_BATCH = 500;
+    private static final int COMMITTED_CAPACITY = 10_000;
 
     private final KeycloakSessionFactory factory;
     private final AuditSettings settings;
     private final Backoff backoff;
     private final Semaphore wake = new Semaphore(0);
-    private final Semaphore inFlight;
     private final AtomicLong delivered = new AtomicLong();
-    private ExecutorService httpExecutor;
-    private HttpClient http;
+    private final java.util.concurrent.atomic.AtomicBoolean dueNow = new java.util.concurrent.atomic.AtomicBoolean();
+    /** This node's lease-owner id: records it writes are leased to it from the start. */
+    private final String node = UUID.randomUUID().toString();
+    /**
+     * Records this node committed and has not sent yet: a bounded hand-over, never the only copy (each is a
+     * leased database row). Past capacity a record simply waits for its lease to end and the due query.
+     */
+    private final BlockingQueue<Committed> committed = new LinkedBlockingQueue<>(COMMITTED_CAPACITY);
+    private WebhookSender sender;
     private Thread worker;
     private volatile boolean running;
     private long nextHousekeeping;
@@ -71,14 +77,10 @@ final class AuditDelivery {
         this.factory = factory;
         this.settings = settings;
         this.backoff = new Backoff(settings.retryBaseMillis(), settings.retryMaxMillis());
-        this.inFlight = new Semaphore(settings.maxInFlight());
     }
 
     void start() {
-        httpExecutor = Executors.newFixedThreadPool(Math.min(8, Math.max(2, settings.maxInFlight() / 4)),
-                r -> daemon(r, "act-as-audit-http"));
-        http = HttpClient.newBuilder().executor(httpExecutor).version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(5)).followRedirects(HttpClient.Redirect.NEVER).build();
+        sender = new WebhookSender(settings.maxInFlight());
         running = true;
         worker = daemon(this::loop, "act-as-audit-delivery");
         worker.start();
@@ -94,15 +96,81 @@ final class AuditDelivery {
                 Thread.currentThread().interrupt();
             }
         }
-        if (httpExecutor != null) {
-            httpExecutor.shutdownNow();
+        if (sender != null) {
+            sender.close();
+        }
+        releaseUnsent();
+    }
+
+    /** On a clean shutdown, records handed over but not sent become due at once for the other nodes. */
+    private void releaseUnsent() {
+        List<String> ids = new ArrayList<>();
+        for (Committed record : committed) {
+            ids.add(record.record().id());
+        }
+        committed.clear();
+        try {
+            for (int from = 0; from < ids.size(); from += settings.batchSize()) {
+                List<String> chunk = ids.subList(from, Math.min(ids.size(), from + settings.batchSize()));
+                KeycloakModelUtils.runJobInTransaction(factory, session -> em(session)
+                        .createQuery("update AuditRecordEntity r set r.nextAttempt = :now, r.leaseOwner = null,"
+                                + " r.leaseUntil = null where r.id in :ids and r.leaseOwner = :node")
+                        .setParameter("now", Time.currentTimeMillis()).setParameter("ids", padded(chunk))
+                        .setParameter("node", node).executeUpdate());
+            }
+        } catch (RuntimeException e) {
+            LOG.infof("%d audit records are sent once their lease ends (%s)", ids.size(), e.toString());
         }
     }
 
-    /** New records were committed: deliver now rather than at the next poll. */
+    String node() {
+        return node;
+    }
+
+    long leaseMillis() {
+        return settings.leaseMillis();
+    }
+
+    /** Records this node has just committed (possibly none): deliver them now rather than at the next poll. */
+    void committed(List<Committed> records) {
+        int before = committed.size();
+        for (Committed record : records) {
+            if (!committed.offer(record)) {
+                LOG.debugf("Audit hand-over full: record %s is sent once its lease ends", record.record().id());
+            }
+        }
+        // Wake the worker for the first record (it then lingers) and for a full batch (it stops lingering).
+        int after = committed.size();
+        if (before == 0 || (before < settings.batchSize() && after >= settings.batchSize())) {
+            wakeUp();
+        }
+    }
+
+    /** Records became due (a sink was resumed): look for them now rather than at the next poll. */
+    void dueNow() {
+        dueNow.set(true);
+        wakeUp();
+    }
+
+    /** Something to do: wake the worker now rather than at the next poll. */
     void wakeUp() {
         if (wake.availablePermits() == 0) {
             wake.release();
+        }
+    }
+
+    /** Waits until a full batch has been handed over or the oldest record handed over has waited long enough. */
+    private void linger() throws InterruptedException {
+        while (running && committed.size() < settings.batchSize()) {
+            Committed oldest = committed.peek();
+            if (oldest == null) {
+                return;
+            }
+            long left = oldest.record().time() + LINGER_MILLIS - Time.currentTimeMillis();
+            if (left <= 0) {
+                return;
+            }
+            wake.tryAcquire(left, TimeUnit.MILLISECONDS);
         }
     }
 
@@ -111,16 +179,25 @@ final class AuditDelivery {
     }
 
     private void loop() {
+        long nextPoll = 0;
         while (running) {
             try {
-                if (wake.tryAcquire(settings.pollIntervalMillis(), TimeUnit.MILLISECONDS)) {
-                    Thread.sleep(LINGER_MILLIS);
+                if (committed.isEmpty()) {
+                    wake.tryAcquire(settings.pollIntervalMillis(), TimeUnit.MILLISECONDS);
                 }
+                linger();
                 wake.drainPermits();
                 if (!running) {
                     return;
                 }
-                drain();
+                deliverCommitted();
+                // Records written here were just handled; the due query is for retries, backlogs, resumed
+                // sinks and other nodes' expired leases, so once per poll interval is enough unless asked.
+                long now = System.currentTimeMillis();
+                if (now >= nextPoll || dueNow.getAndSet(false)) {
+                    nextPoll = now + settings.pollIntervalMillis();
+                    drain();
+                }
                 if (System.currentTimeMillis() >= nextHousekeeping) {
                     nextHousekeeping = System.currentTimeMillis() + HOUSEKEEPING_INTERVAL_MILLIS;
                     KeycloakModelUtils.runJobInTransaction(factory, this::housekeeping);
@@ -138,33 +215,65 @@ final class AuditDelivery {
     /** How often records kept only for disabled sinks are looked at again. */
     private static final long PAUSED_RECHECK_MILLIS = 10 * 60 * 1000L;
 
+    /** Sends a batch of the records this node has just committed, which it holds the lease of from the start. */
+    private void deliverCommitted() {
+        List<Committed> batch = new ArrayList<>();
+        committed.drainTo(batch, settings.batchSize());
+        // A record whose lease might run out before it is sent is left to the due query, so that no other
+        // node takes it over while this one is still sending it.
+        long now = Time.currentTimeMillis();
+        batch.removeIf(c -> now - c.record().time() > settings.leaseMillis() / 2);
+        if (!batch.isEmpty()) {
+            deliver(session -> tasks(session, batch));
+        }
+    }
+
+    /** Claims and sends due records: retries, backlogs, and records whose writing node went away. */
     private void drain() {
         while (running) {
-            List<Task> tasks = new ArrayList<>();
-            KeycloakModelUtils.runJobInTransaction(factory, session -> tasks.addAll(claim(session)));
-            if (tasks.isEmpty()) {
-                return;
-            }
-            List<Result> results = send(tasks);
-            KeycloakModelUtils.runJobInTransaction(factory, session -> complete(session, tasks, results));
-            if (tasks.size() < settings.batchSize()) {
+            if (deliver(this::claim) < settings.batchSize()) {
                 return;
             }
         }
     }
 
+    /** One round: find tasks in a transaction, send outside any, record the outcome in another. */
+    private int deliver(java.util.function.Function<KeycloakSession, List<Task>> source) {
+        List<Task> tasks = new ArrayList<>();
+        CloseableHttpClient[] http = new CloseableHttpClient[1];
+        KeycloakModelUtils.runJobInTransaction(factory, session -> {
+            tasks.addAll(source.apply(session));
+            // Keycloak's client, owned by its factory: usable after this session, never closed by us.
+            http[0] = tasks.isEmpty() ? null : session.getProvider(HttpClientProvider.class).getHttpClient();
+        });
+        if (tasks.isEmpty()) {
+            return 0;
+        }
+        List<Result> results = send(http[0], tasks);
+        KeycloakModelUtils.runJobInTransaction(factory, session -> complete(session, tasks, results));
+        return tasks.size();
+    }
+
+    /** A record this node has committed, with the sinks it is pending for. */
+    record Committed(AuditRecord record, String sinks) {
+    }
+
     /** A claimed record and what to do with each of its pending sinks. */
-    private record Task(String recordId, AuditRecord record, List<String> pending, List<Target> deliver,
+    record Task(String recordId, AuditRecord record, List<String> pending, List<Target> deliver,
                         Set<String> gone, Set<String> paused) {
     }
 
-    /** A sink, resolved once per batch: its config, signing key and address. */
-    private record Target(AuditSinkConfig config, byte[] key, URI uri) {
+    /** A sink, resolved once per batch: its config, signing key, address and request timeouts. */
+    record Target(AuditSinkConfig config, byte[] key, URI uri, String host, RequestConfig requestConfig) {
 
         static Target of(AuditSinkConfig config) {
-            return AuditSinkConfig.WEBHOOK.equals(config.type())
-                    ? new Target(config, config.signingKey(), URI.create(config.url()))
-                    : new Target(config, null, null);
+            if (!AuditSinkConfig.WEBHOOK.equals(config.type())) {
+                return new Target(config, null, null, null, null);
+            }
+            int timeout = config.timeoutMillis();
+            return new Target(config, config.signingKey(), URI.create(config.url()), AuditDelivery.host(config),
+                    RequestConfig.custom().setConnectTimeout(timeout).setSocketTimeout(timeout)
+                            .setConnectionRequestTimeout(timeout).build());
         }
 
         String id() {
@@ -172,7 +281,15 @@ final class AuditDelivery {
         }
     }
 
-    private record Result(String recordId, String sinkId, boolean ok, String error) {
+    record Result(String recordId, String sinkId, boolean ok, String error) {
+
+        static Result ok(WebhookSender.Delivery delivery) {
+            return new Result(delivery.task().recordId(), delivery.target().id(), true, null);
+        }
+
+        static Result failed(WebhookSender.Delivery delivery, String error) {
+            return new Result(delivery.task().recordId(), delivery.target().id(), false, error);
+        }
     }
 
     private List<Task> claim(KeycloakSession session) {
@@ -186,17 +303,29 @@ final class AuditDelivery {
         String owner = UUID.randomUUID().toString();
         em.createNamedQuery("actAsAudit.lease")
                 .setParameter("owner", owner).setParameter("until", now + settings.leaseMillis())
-                .setParameter("ids", due).setParameter("now", now)
+                .setParameter("ids", padded(due)).setParameter("now", now)
                 .executeUpdate();
+        // Read-only: the rows are only turned into records here, so Hibernate keeps no snapshots to dirty-check.
         List<AuditRecordEntity> leased = em.createNamedQuery("actAsAudit.leased", AuditRecordEntity.class)
-                .setParameter("owner", owner).setParameter("now", now).getResultList();
+                .setParameter("owner", owner).setParameter("now", now)
+                .setHint("org.hibernate.readOnly", true).getResultList();
 
+        List<Committed> rows = new ArrayList<>(leased.size());
+        for (AuditRecordEntity row : leased) {
+            rows.add(new Committed(row.toRecord(), row.getPendingSinks()));
+        }
+        return tasks(session, rows);
+    }
+
+    /** Resolves each record's pending sinks: those to deliver to now, those paused, those gone. */
+    private static List<Task> tasks(KeycloakSession session, List<Committed> records) {
         Map<String, RealmModel> realms = new HashMap<>();
         Map<String, Target> targets = new HashMap<>();
-        List<Task> tasks = new ArrayList<>(leased.size());
-        for (AuditRecordEntity row : leased) {
-            RealmModel realm = realms.computeIfAbsent(row.getRealmId(), id -> session.realms().getRealm(id));
-            List<String> pending = split(row.getPendingSinks());
+        List<Task> tasks = new ArrayList<>(records.size());
+        for (Committed pendingRecord : records) {
+            AuditRecord record = pendingRecord.record();
+            RealmModel realm = realms.computeIfAbsent(record.realmId(), id -> session.realms().getRealm(id));
+            List<String> pending = split(pendingRecord.sinks());
             List<Target> deliver = new ArrayList<>();
             Set<String> gone = new LinkedHashSet<>();
             Set<String> paused = new LinkedHashSet<>();
@@ -213,7 +342,7 @@ final class AuditDelivery {
                     deliver.add(target);
                 }
             }
-            tasks.add(new Task(row.getId(), row.toRecord(), pending, deliver, gone, paused));
+            tasks.add(new Task(record.id(), record, pending, deliver, gone, paused));
         }
         return tasks;
     }
@@ -230,55 +359,21 @@ final class AuditDelivery {
         }
     }
 
-    private List<Result> send(List<Task> tasks) {
-        List<CompletableFuture<Result>> futures = new ArrayList<>();
+    private List<Result> send(CloseableHttpClient http, List<Task> tasks) {
+        List<Result> results = new ArrayList<>();
+        List<WebhookSender.Delivery> webhooks = new ArrayList<>();
         for (Task task : tasks) {
             for (Target target : task.deliver()) {
                 if (target.uri() == null) {
                     AUDIT_LOG.info(LogLine.of(task.record()));
-                    futures.add(CompletableFuture.completedFuture(new Result(task.recordId(), target.id(), true, null)));
+                    results.add(new Result(task.recordId(), target.id(), true, null));
                 } else {
-                    futures.add(post(task, target));
+                    webhooks.add(new WebhookSender.Delivery(task, target));
                 }
             }
         }
-        List<Result> results = new ArrayList<>(futures.size());
-        for (CompletableFuture<Result> future : futures) {
-            results.add(future.join());
-        }
+        results.addAll(sender.send(http, webhooks));
         return results;
-    }
-
-    private CompletableFuture<Result> post(Task task, Target target) {
-        AuditSinkConfig sink = target.config();
-        String body = AuditJson.cloudEvent(task.record());
-        long timestamp = System.currentTimeMillis() / 1000;
-        HttpRequest request;
-        try {
-            request = HttpRequest.newBuilder(target.uri())
-                    .timeout(Duration.ofMillis(sink.timeoutMillis()))
-                    .header("Content-Type", AuditJson.CONTENT_TYPE)
-                    .header(WebhookSignature.ID_HEADER, task.recordId())
-                    .header(WebhookSignature.TIMESTAMP_HEADER, Long.toString(timestamp))
-                    .header(WebhookSignature.SIGNATURE_HEADER,
-                            WebhookSignature.sign(target.key(), task.recordId(), timestamp, body))
-                    .POST(HttpRequest.BodyPublishers.ofString(body))
-                    .build();
-        } catch (IllegalArgumentException e) {
-            return CompletableFuture.completedFuture(new Result(task.recordId(), sink.id(), false, "invalid request: " + e.getMessage()));
-        }
-        inFlight.acquireUninterruptibly();
-        return http.sendAsync(request, HttpResponse.BodyHandlers.discarding())
-                .handle((response, failure) -> {
-                    inFlight.release();
-                    if (failure != null) {
-                        return new Result(task.recordId(), sink.id(), false, describe(failure, sink));
-                    }
-                    int status = response.statusCode();
-                    return status >= 200 && status < 300
-                            ? new Result(task.recordId(), sink.id(), true, null)
-                            : new Result(task.recordId(), sink.id(), false, "HTTP " + status + " from " + host(sink));
-                });
     }
 
     private void complete(KeycloakSession session, List<Task> tasks, List<Result> results) {
@@ -331,9 +426,7 @@ final class AuditDelivery {
             }
         }
         if (!done.isEmpty()) {
-            em.createQuery("update AuditRecordEntity r set r.pendingSinks = null, r.nextAttempt = null, r.leaseOwner = null,"
-                            + " r.leaseUntil = null, r.attempts = r.attempts + 1 where r.id in :ids")
-                    .setParameter("ids", done).executeUpdate();
+            em.createNamedQuery("actAsAudit.done").setParameter("ids", padded(done)).executeUpdate();
         }
         sinkSuccesses.forEach((sinkId, count) -> {
             ensureState(em, sinkId, tasks);
@@ -408,19 +501,28 @@ final class AuditDelivery {
         }
     }
 
-    private static String describe(Throwable failure, AuditSinkConfig sink) {
-        Throwable cause = failure.getCause() != null ? failure.getCause() : failure;
-        if (cause instanceof java.net.http.HttpTimeoutException) {
-            return "timeout after " + sink.timeoutMillis() + " ms from " + host(sink);
-        }
-        String message = cause.getMessage();
-        return cause.getClass().getSimpleName() + (message == null ? "" : ": " + message) + " (" + host(sink) + ")";
-    }
-
     /** Only scheme, host and port: the URL's path or query could carry a token. */
-    private static String host(AuditSinkConfig sink) {
+    static String host(AuditSinkConfig sink) {
         URI uri = URI.create(sink.url());
         return uri.getScheme() + "://" + uri.getHost() + (uri.getPort() > 0 ? ":" + uri.getPort() : "");
+    }
+
+    /**
+     * The list padded to a power of two by repeating its last id: "id in (...)" then has a handful of
+     * shapes, so Hibernate and the database reuse their plans instead of preparing one per batch size.
+     */
+    static List<String> padded(List<String> ids) {
+        int size = ids.size();
+        int shape = size <= 1 ? size : Integer.highestOneBit(size - 1) << 1;
+        if (shape == size) {
+            return ids;
+        }
+        List<String> padded = new ArrayList<>(shape);
+        padded.addAll(ids);
+        while (padded.size() < shape) {
+            padded.add(ids.get(size - 1));
+        }
+        return padded;
     }
 
     private static List<String> split(String ids) {
@@ -435,7 +537,7 @@ final class AuditDelivery {
         return session.getProvider(JpaConnectionProvider.class).getEntityManager();
     }
 
-    private static Thread daemon(Runnable runnable, String name) {
+    static Thread daemon(Runnable runnable, String name) {
         Thread thread = new Thread(runnable, name);
         thread.setDaemon(true);
         return thread;

@@ -22,6 +22,9 @@ import jakarta.persistence.Table;
         @NamedQuery(name = "actAsAudit.lease",
                 query = "update AuditRecordEntity r set r.leaseOwner = :owner, r.leaseUntil = :until, r.nextAttempt = :until"
                         + " where r.id in :ids and r.nextAttempt <= :now"),
+        @NamedQuery(name = "actAsAudit.done",
+                query = "update AuditRecordEntity r set r.pendingSinks = null, r.nextAttempt = null, r.leaseOwner = null,"
+                        + " r.leaseUntil = null, r.attempts = r.attempts + 1 where r.id in :ids"),
         @NamedQuery(name = "actAsAudit.leased",
                 query = "select r from AuditRecordEntity r where r.leaseOwner = :owner and r.leaseUntil >= :now"),
         @NamedQuery(name = "actAsAudit.pendingForSink",
@@ -344,8 +347,17 @@ public class AuditRecordEntity {
                 ipAddress, sessionId, tokenId, error);
     }
 
-    /** A new row for a record, pending for the given sinks (none: stored, nothing to deliver). */
-    public static AuditRecordEntity of(AuditRecord record, String pendingSinks, Long nextAttempt) {
+    /** A new row for a record with nothing to deliver. */
+    public static AuditRecordEntity of(AuditRecord record) {
+        return of(record, null, null, null);
+    }
+
+    /**
+     * A new row for a record, pending for the given sinks and leased from the start by the node that
+     * writes it (which delivers it right after commit); if that node dies, the lease runs out and the
+     * record is due for any node.
+     */
+    public static AuditRecordEntity of(AuditRecord record, String pendingSinks, String leaseOwner, Long leaseUntil) {
         AuditRecordEntity e = new AuditRecordEntity();
         e.id = record.id();
         e.realmId = record.realmId();
@@ -375,7 +387,9 @@ public class AuditRecordEntity {
         e.tokenId = record.tokenId();
         e.error = record.error();
         e.pendingSinks = pendingSinks;
-        e.nextAttempt = nextAttempt;
+        e.leaseOwner = leaseOwner;
+        e.leaseUntil = leaseUntil;
+        e.nextAttempt = leaseUntil;
         return e;
     }
 }

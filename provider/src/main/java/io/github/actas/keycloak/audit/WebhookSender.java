@@ -1,0 +1,168 @@
+package io.github.actas.keycloak.audit;
+
+import java.io.IOException;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+
+import javax.crypto.Mac;
+
+import org.apache.http.HttpEntity;
+import org.apache.http.NoHttpResponseException;
+import org.apache.http.client.methods.CloseableHttpResponse;
+import org.apache.http.client.methods.HttpPost;
+import org.apache.http.conn.ConnectTimeoutException;
+import org.apache.http.conn.HttpHostConnectException;
+import org.apache.http.entity.ByteArrayEntity;
+import org.apache.http.impl.client.CloseableHttpClient;
+import org.apache.http.util.EntityUtils;
+
+/**
+ * Sends a batch's webhook deliveries with blocking calls on Keycloak's own HTTP client (so the server's
+ * proxy mappings and truststore apply), spread over at most {@code max-in-flight} threads. Blocking
+ * calls on pooled keep-alive connections cost a fraction of the CPU of an asynchronous client per
+ * request, which matters because delivery shares the cores with the token endpoint.
+ */
+final class WebhookSender {
+
+    /** Fewer records than this per thread are not worth a hand-over to another thread. */
+    private static final int MIN_PER_THREAD = 8;
+    /** Response bodies up to this size are read so the connection can be reused; larger ones close it. */
+    private static final long MAX_DRAINED_BODY = 64 * 1024;
+
+    private final int maxThreads;
+    private final ThreadPoolExecutor pool;
+    private final ScheduledThreadPoolExecutor deadlines;
+
+    WebhookSender(int maxInFlight) {
+        this.maxThreads = Math.max(1, maxInFlight);
+        this.pool = new ThreadPoolExecutor(maxThreads, maxThreads, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+                r -> AuditDelivery.daemon(r, "act-as-audit-http"));
+        this.pool.allowCoreThreadTimeOut(true);
+        // The socket timeout bounds each wait for bytes; this bounds the whole request, so a receiver
+        // that trickles its answer cannot hold a sender past the sink's timeout.
+        this.deadlines = new ScheduledThreadPoolExecutor(1, r -> AuditDelivery.daemon(r, "act-as-audit-deadline"));
+        this.deadlines.setRemoveOnCancelPolicy(true);
+    }
+
+    /** One record for one webhook sink. */
+    record Delivery(AuditDelivery.Task task, AuditDelivery.Target target) {
+    }
+
+    /** Sends every delivery once and answers one result per delivery, in no particular order. */
+    List<AuditDelivery.Result> send(CloseableHttpClient http, List<Delivery> deliveries) {
+        if (deliveries.isEmpty()) {
+            return List.of();
+        }
+        int threads = Math.min(maxThreads, (deliveries.size() + MIN_PER_THREAD - 1) / MIN_PER_THREAD);
+        List<List<Delivery>> chunks = new ArrayList<>(threads);
+        for (int t = 0; t < threads; t++) {
+            chunks.add(new ArrayList<>(deliveries.size() / threads + 1));
+        }
+        for (int i = 0; i < deliveries.size(); i++) {
+            chunks.get(i % threads).add(deliveries.get(i));
+        }
+        List<Future<List<AuditDelivery.Result>>> others = new ArrayList<>(threads - 1);
+        for (int t = 1; t < threads; t++) {
+            List<Delivery> chunk = chunks.get(t);
+            others.add(pool.submit(() -> sendAll(http, chunk)));
+        }
+        // The calling thread takes the first chunk itself: a small batch never changes threads.
+        List<AuditDelivery.Result> results = new ArrayList<>(deliveries.size());
+        results.addAll(sendAll(http, chunks.get(0)));
+        for (int t = 0; t < others.size(); t++) {
+            try {
+                results.addAll(others.get(t).get());
+            } catch (ExecutionException e) {
+                // sendAll turns every failure into a result; this is a bug or an out-of-memory: retry later
+                for (Delivery delivery : chunks.get(t + 1)) {
+                    results.add(AuditDelivery.Result.failed(delivery, "internal error: " + e.getCause()));
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                for (Delivery delivery : chunks.get(t + 1)) {
+                    results.add(AuditDelivery.Result.failed(delivery, "delivery interrupted (node shutting down)"));
+                }
+            }
+        }
+        return results;
+    }
+
+    private List<AuditDelivery.Result> sendAll(CloseableHttpClient http, List<Delivery> chunk) {
+        List<AuditDelivery.Result> results = new ArrayList<>(chunk.size());
+        Map<AuditDelivery.Target, Mac> macs = new IdentityHashMap<>();
+        for (Delivery delivery : chunk) {
+            Mac mac = macs.computeIfAbsent(delivery.target(), target -> WebhookSignature.mac(target.key()));
+            results.add(sendOne(http, delivery, mac));
+        }
+        return results;
+    }
+
+    private AuditDelivery.Result sendOne(CloseableHttpClient http, Delivery delivery, Mac mac) {
+        AuditDelivery.Target target = delivery.target();
+        AuditSinkConfig sink = target.config();
+        String recordId = delivery.task().recordId();
+        byte[] body = AuditJson.cloudEvent(delivery.task().record()).getBytes(StandardCharsets.UTF_8);
+        long timestamp = System.currentTimeMillis() / 1000;
+
+        HttpPost post = new HttpPost(target.uri());
+        post.setConfig(target.requestConfig());
+        post.setHeader("Content-Type", AuditJson.CONTENT_TYPE);
+        post.setHeader(WebhookSignature.ID_HEADER, recordId);
+        post.setHeader(WebhookSignature.TIMESTAMP_HEADER, Long.toString(timestamp));
+        post.setHeader(WebhookSignature.SIGNATURE_HEADER, WebhookSignature.sign(mac, recordId, timestamp, body));
+        post.setEntity(new ByteArrayEntity(body));
+
+        ScheduledFuture<?> deadline = deadlines.schedule(post::abort, sink.timeoutMillis(), TimeUnit.MILLISECONDS);
+        try (CloseableHttpResponse response = http.execute(post)) {
+            int status = response.getStatusLine().getStatusCode();
+            drain(response.getEntity());
+            return status >= 200 && status < 300
+                    ? AuditDelivery.Result.ok(delivery)
+                    : AuditDelivery.Result.failed(delivery, "HTTP " + status + " from " + target.host());
+        } catch (IOException | RuntimeException e) {
+            return AuditDelivery.Result.failed(delivery, describe(e, post.isAborted(), sink, target.host()));
+        } finally {
+            deadline.cancel(false);
+        }
+    }
+
+    private static void drain(HttpEntity entity) throws IOException {
+        if (entity != null && entity.getContentLength() >= 0 && entity.getContentLength() <= MAX_DRAINED_BODY) {
+            EntityUtils.consume(entity);
+        }
+        // otherwise closing the response closes the connection instead of reading an unbounded body
+    }
+
+    /** An error for the sink's status: what went wrong and with which host, never the URL's path or query. */
+    static String describe(Exception e, boolean aborted, AuditSinkConfig sink, String host) {
+        if (aborted || e instanceof SocketTimeoutException || e instanceof ConnectTimeoutException) {
+            return "timeout after " + sink.timeoutMillis() + " ms from " + host;
+        }
+        if (e instanceof HttpHostConnectException) {
+            Throwable cause = e.getCause() != null ? e.getCause() : e;
+            return "cannot connect to " + host + ": " + cause.getMessage();
+        }
+        if (e instanceof NoHttpResponseException) {
+            return "connection closed by " + host + " without a response";
+        }
+        String message = e.getMessage();
+        return e.getClass().getSimpleName() + (message == null ? "" : ": " + message.replace(sink.url(), host))
+                + " (" + host + ")";
+    }
+
+    void close() {
+        pool.shutdownNow();
+        deadlines.shutdownNow();
+    }
+}

@@ -1,0 +1,28 @@
+package io.github.actas.keycloak.audit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.stream.IntStream;
+
+import org.junit.jupiter.api.Test;
+
+class InListPaddingTest {
+
+    @Test
+    void listsArePaddedToAPowerOfTwoWithTheirLastId() {
+        assertThat(AuditDelivery.padded(List.of())).isEmpty();
+        assertThat(AuditDelivery.padded(List.of("a"))).containsExactly("a");
+        assertThat(AuditDelivery.padded(List.of("a", "b"))).containsExactly("a", "b");
+        assertThat(AuditDelivery.padded(List.of("a", "b", "c"))).containsExactly("a", "b", "c", "c");
+        assertThat(AuditDelivery.padded(List.of("a", "b", "c", "d", "e"))).hasSize(8).startsWith("a", "b", "c", "d", "e")
+                .endsWith("e", "e", "e");
+    }
+
+    @Test
+    void aBatchOfUpToTwoHundredHasTenShapes() {
+        assertThat(IntStream.rangeClosed(0, 200)
+                .map(n -> AuditDelivery.padded(IntStream.range(0, n).mapToObj(Integer::toString).toList()).size())
+                .distinct().boxed().toList()).containsExactly(0, 1, 2, 4, 8, 16, 32, 64, 128, 256);
+    }
+}

@@ -60,7 +60,7 @@ public final class ActAsAuditProvider implements Provider {
     public void resume(String sinkId) {
         session.getProvider(JpaConnectionProvider.class).getEntityManager()
                 .createQuery("update AuditRecordEntity r set r.nextAttempt = :now"
-                        + " where r.nextAttempt is not null and r.pendingSinks like :pattern"
+                        + " where r.nextAttempt >= 0 and r.pendingSinks like :pattern"
                         + " and (r.leaseUntil is null or r.leaseUntil < :now)")
                 .setParameter("now", Time.currentTimeMillis())
                 .setParameter("pattern", "%" + sinkId + "%")

@@ -470,11 +470,15 @@ final class AuditDelivery {
                     }
                 }));
         if (settings.recordRetentionDays() > 0) {
-            int deleted = em.createNamedQuery("actAsAudit.deleteOlderThan")
-                    .setParameter("before", now - settings.recordRetentionDays() * 86_400_000L).executeUpdate();
-            if (deleted > 0) {
-                LOG.infof("Deleted %d delivered audit records older than %d days", deleted, settings.recordRetentionDays());
-            }
+            long before = now - settings.recordRetentionDays() * 86_400_000L;
+            session.realms().getRealmsStream().forEach(realm -> {
+                int deleted = em.createNamedQuery("actAsAudit.deleteOlderThan").setParameter("realmId", realm.getId())
+                        .setParameter("before", before).executeUpdate();
+                if (deleted > 0) {
+                    LOG.infof("Deleted %d delivered audit records of realm '%s' older than %d days", deleted,
+                            realm.getName(), settings.recordRetentionDays());
+                }
+            });
         }
     }
 

@@ -18,7 +18,10 @@ import jakarta.persistence.Table;
         @NamedQuery(name = "actAsAudit.due",
                 // A lease moves nextAttempt to the lease's end, so "due" is a plain range on the NEXT_ATTEMPT
                 // index: leased rows are not due, and become due again by themselves if their node dies.
-                query = "select r.id from AuditRecordEntity r where r.nextAttempt <= :now order by r.nextAttempt"),
+                // The lower bound keeps the range clear of delivered rows (null): some databases sort nulls
+                // first, and a range open at the bottom would walk every delivered record.
+                query = "select r.id from AuditRecordEntity r where r.nextAttempt >= 0 and r.nextAttempt <= :now"
+                        + " order by r.nextAttempt"),
         @NamedQuery(name = "actAsAudit.lease",
                 query = "update AuditRecordEntity r set r.leaseOwner = :owner, r.leaseUntil = :until, r.nextAttempt = :until"
                         + " where r.id in :ids and r.nextAttempt <= :now"),
@@ -28,12 +31,13 @@ import jakarta.persistence.Table;
         @NamedQuery(name = "actAsAudit.leased",
                 query = "select r from AuditRecordEntity r where r.leaseOwner = :owner and r.leaseUntil >= :now"),
         @NamedQuery(name = "actAsAudit.pendingForSink",
-                query = "select count(r) from AuditRecordEntity r where r.nextAttempt is not null and r.pendingSinks like :pattern"),
+                query = "select count(r) from AuditRecordEntity r where r.nextAttempt >= 0 and r.pendingSinks like :pattern"),
         @NamedQuery(name = "actAsAudit.pendingOfSink",
-                query = "select r from AuditRecordEntity r where r.nextAttempt is not null and r.pendingSinks like :pattern"
+                query = "select r from AuditRecordEntity r where r.nextAttempt >= 0 and r.pendingSinks like :pattern"
                         + " and r.time < :before"),
         @NamedQuery(name = "actAsAudit.deleteOlderThan",
-                query = "delete from AuditRecordEntity r where r.time < :before and r.nextAttempt is null"),
+                // per realm, so that the (realm, time) index bounds it rather than a walk of the whole table
+                query = "delete from AuditRecordEntity r where r.realmId = :realmId and r.time < :before and r.nextAttempt is null"),
         @NamedQuery(name = "actAsAudit.deleteRealm",
                 query = "delete from AuditRecordEntity r where r.realmId = :realmId")
 })

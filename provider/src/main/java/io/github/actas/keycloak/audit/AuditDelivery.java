@@ -14,7 +14,9 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 
 import io.github.actas.keycloak.policy.GrantValidationException;
 import jakarta.persistence.EntityManager;
@@ -60,7 +62,7 @@ final class AuditDelivery {
     private final Backoff backoff;
     private final Semaphore wake = new Semaphore(0);
     private final AtomicLong delivered = new AtomicLong();
-    private final java.util.concurrent.atomic.AtomicBoolean dueNow = new java.util.concurrent.atomic.AtomicBoolean();
+    private final AtomicBoolean dueNow = new AtomicBoolean();
     /** This node's lease-owner id: records it writes are leased to it from the start. */
     private final String node = UUID.randomUUID().toString();
     /**
@@ -238,7 +240,7 @@ final class AuditDelivery {
     }
 
     /** One round: find tasks in a transaction, send outside any, record the outcome in another. */
-    private int deliver(java.util.function.Function<KeycloakSession, List<Task>> source) {
+    private int deliver(Function<KeycloakSession, List<Task>> source) {
         List<Task> tasks = new ArrayList<>();
         CloseableHttpClient[] http = new CloseableHttpClient[1];
         KeycloakModelUtils.runJobInTransaction(factory, session -> {

@@ -65,17 +65,7 @@ public final class ActAsAuditProvider implements Provider {
                 .setParameter("now", Time.currentTimeMillis())
                 .setParameter("pattern", "%" + sinkId + "%")
                 .executeUpdate();
-        session.getTransactionManager().enlistAfterCompletion(new AbstractKeycloakTransaction() {
-            @Override
-            protected void commitImpl() {
-                delivery.dueNow();
-            }
-
-            @Override
-            protected void rollbackImpl() {
-                // nothing became due
-            }
-        });
+        afterCommit(delivery::dueNow);
     }
 
     /**
@@ -90,18 +80,23 @@ public final class ActAsAuditProvider implements Provider {
         }
         List<AuditDelivery.Committed> records = new ArrayList<>(2);
         session.setAttribute(COMMITTED, records);
+        afterCommit(() -> delivery.committed(records));
+        return records;
+    }
+
+    /** Runs {@code action} once the request's transaction has committed; nothing on rollback. */
+    private void afterCommit(Runnable action) {
         session.getTransactionManager().enlistAfterCompletion(new AbstractKeycloakTransaction() {
             @Override
             protected void commitImpl() {
-                delivery.committed(records);
+                action.run();
             }
 
             @Override
             protected void rollbackImpl() {
-                // nothing was stored
+                // nothing was stored, nothing became due
             }
         });
-        return records;
     }
 
     private static AuditRecord complete(RealmModel realm, AuditRecord.Builder builder) {

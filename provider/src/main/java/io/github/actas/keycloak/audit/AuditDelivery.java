@@ -285,12 +285,12 @@ final class AuditDelivery {
 
     record Result(String recordId, String sinkId, boolean ok, String error) {
 
-        static Result ok(WebhookSender.Delivery delivery) {
-            return new Result(delivery.task().recordId(), delivery.target().id(), true, null);
+        static Result ok(Task task, Target target) {
+            return new Result(task.recordId(), target.id(), true, null);
         }
 
-        static Result failed(WebhookSender.Delivery delivery, String error) {
-            return new Result(delivery.task().recordId(), delivery.target().id(), false, error);
+        static Result failed(Task task, Target target, String error) {
+            return new Result(task.recordId(), target.id(), false, error);
         }
     }
 
@@ -302,6 +302,8 @@ final class AuditDelivery {
         if (due.isEmpty()) {
             return List.of();
         }
+        // A fresh owner per claim, not the node's id: rows this node leased when writing them may still be
+        // in its hand-over, and reading back "leased to this node" would send them twice.
         String owner = UUID.randomUUID().toString();
         em.createNamedQuery("actAsAudit.lease")
                 .setParameter("owner", owner).setParameter("until", now + settings.leaseMillis())
@@ -368,7 +370,7 @@ final class AuditDelivery {
             for (Target target : task.deliver()) {
                 if (target.uri() == null) {
                     AUDIT_LOG.info(LogLine.of(task.record()));
-                    results.add(new Result(task.recordId(), target.id(), true, null));
+                    results.add(Result.ok(task, target));
                 } else {
                     webhooks.add(new WebhookSender.Delivery(task, target));
                 }

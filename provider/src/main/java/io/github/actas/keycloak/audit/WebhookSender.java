@@ -86,12 +86,12 @@ final class WebhookSender {
             } catch (ExecutionException e) {
                 // sendAll turns every failure into a result; this is a bug or an out-of-memory: retry later
                 for (Delivery delivery : chunks.get(t + 1)) {
-                    results.add(AuditDelivery.Result.failed(delivery, "internal error: " + e.getCause()));
+                    results.add(AuditDelivery.Result.failed(delivery.task(), delivery.target(), "internal error: " + e.getCause()));
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 for (Delivery delivery : chunks.get(t + 1)) {
-                    results.add(AuditDelivery.Result.failed(delivery, "delivery interrupted (node shutting down)"));
+                    results.add(AuditDelivery.Result.failed(delivery.task(), delivery.target(), "delivery interrupted (node shutting down)"));
                 }
             }
         }
@@ -128,10 +128,10 @@ final class WebhookSender {
             int status = response.getStatusLine().getStatusCode();
             drain(response.getEntity());
             return status >= 200 && status < 300
-                    ? AuditDelivery.Result.ok(delivery)
-                    : AuditDelivery.Result.failed(delivery, "HTTP " + status + " from " + target.host());
+                    ? AuditDelivery.Result.ok(delivery.task(), delivery.target())
+                    : AuditDelivery.Result.failed(delivery.task(), delivery.target(), "HTTP " + status + " from " + target.host());
         } catch (IOException | RuntimeException e) {
-            return AuditDelivery.Result.failed(delivery, describe(e, post.isAborted(), sink, target.host()));
+            return AuditDelivery.Result.failed(delivery.task(), delivery.target(), describe(e, post.isAborted(), sink, target.host()));
         } finally {
             deadline.cancel(false);
         }

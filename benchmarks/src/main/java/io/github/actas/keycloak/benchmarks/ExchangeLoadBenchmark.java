@@ -59,7 +59,7 @@ public final class ExchangeLoadBenchmark {
 
     /** One measured scenario at one concurrency. */
     record Result(String scenario, int concurrency, long requests, long errors, double seconds, double p50Millis, double p99Millis,
-                  double serverCpuMicros) {
+                  double serverCpuMicros, double benchCpuMicros) {
         double perSecond() {
             return requests / seconds;
         }
@@ -167,8 +167,9 @@ public final class ExchangeLoadBenchmark {
             String created = Http.postJson(sinks, admin, sink).json().get("id").asText();
             report.add("\nSink: " + AUDIT_SINK);
             report.add("\n| Concurrency | p50 sink off (ms, median) | p50 sink on (ms, median) | p50 change, median of paired rounds"
-                    + " | Server CPU per request off / on (µs, median) | CPU change, median of paired rounds |"
-                    + "\n|---|---|---|---|---|---|");
+                    + " | Server CPU per request off / on (µs, median) | CPU change, median of paired rounds"
+                    + " | Load generator + receiver CPU per request off / on (µs, median) |"
+                    + "\n|---|---|---|---|---|---|---|");
             // The server keeps getting faster for minutes (JIT): warm both conditions up first, or the drift
             // between two rounds of a pair outweighs the effect being measured.
             for (boolean enabled : new boolean[] {true, false}) {
@@ -192,11 +193,13 @@ public final class ExchangeLoadBenchmark {
                     change.add((withSink.p50Millis() - withoutSink.p50Millis()) / withoutSink.p50Millis());
                     cpuChange.add((withSink.serverCpuMicros() - withoutSink.serverCpuMicros()) / withoutSink.serverCpuMicros());
                 }
-                report.add(String.format(Locale.ROOT, "| %d | %.1f | %.1f | %+.1f %% (rounds: %s) | %.0f / %.0f | %+.1f %% (rounds: %s) |",
+                report.add(String.format(Locale.ROOT, "| %d | %.1f | %.1f | %+.1f %% (rounds: %s) | %.0f / %.0f | %+.1f %% (rounds: %s) | %.0f / %.0f |",
                         concurrency, median(off.stream().map(Result::p50Millis).toList()),
                         median(on.stream().map(Result::p50Millis).toList()), 100 * median(change), percentages(change),
                         median(off.stream().map(Result::serverCpuMicros).toList()),
-                        median(on.stream().map(Result::serverCpuMicros).toList()), 100 * median(cpuChange), percentages(cpuChange)));
+                        median(on.stream().map(Result::serverCpuMicros).toList()), 100 * median(cpuChange), percentages(cpuChange),
+                        median(off.stream().map(Result::benchCpuMicros).toList()),
+                        median(on.stream().map(Result::benchCpuMicros).toList())));
             }
 
             if ("webhook".equals(AUDIT_SINK)) {
@@ -283,18 +286,27 @@ public final class ExchangeLoadBenchmark {
         long[][] latencies = new long[concurrency][];
         AtomicLong errors = new AtomicLong();
         Duration cpuBefore = server == null ? Duration.ZERO : server.cpuTime();
+        long benchCpuBefore = benchCpuNanos();
         long start = System.nanoTime();
         long[] counts = phase(concurrency, requests, measureSeconds, new Recorder(latencies, errors));
         double seconds = (System.nanoTime() - start) / 1e9;
         long total = Arrays.stream(counts).sum();
         double cpuMicros = server == null || total == 0 ? 0 : server.cpuTime().minus(cpuBefore).toNanos() / 1e3 / total;
+        double benchCpuMicros = total == 0 ? 0 : (benchCpuNanos() - benchCpuBefore) / 1e3 / total;
         long[] all = Arrays.stream(latencies).flatMapToLong(Arrays::stream).sorted().toArray();
         Result result = new Result(scenario, concurrency, total, errors.get(), seconds,
-                percentile(all, 0.50) / 1e6, percentile(all, 0.99) / 1e6, cpuMicros);
+                percentile(all, 0.50) / 1e6, percentile(all, 0.99) / 1e6, cpuMicros, benchCpuMicros);
         System.out.printf(Locale.ROOT, "%-42s c=%-3d %8.1f req/s  p50 %7.2f ms  p99 %7.2f ms  errors %d%s%n",
                 scenario, concurrency, result.perSecond(), result.p50Millis(), result.p99Millis(), result.errors(),
-                server == null ? "" : String.format(Locale.ROOT, "  server CPU %.0f µs/request", cpuMicros));
+                server == null ? "" : String.format(Locale.ROOT, "  server CPU %.0f µs/request, benchmark CPU %.0f µs/request",
+                        cpuMicros, benchCpuMicros));
         return result;
+    }
+
+    /** CPU time of this process (load generator and, in the audit part, the webhook receiver): they share the cores. */
+    private static long benchCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
     }
 
     /** Stores each worker's latencies (nanoseconds); null during warm-up. */

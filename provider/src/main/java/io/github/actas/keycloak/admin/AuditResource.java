@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 
 import io.github.actas.keycloak.audit.AuditJson;
+import io.github.actas.keycloak.audit.AuditRecord;
 import io.github.actas.keycloak.audit.AuditRecordEntity;
 import io.github.actas.keycloak.audit.AuditSinkConfig;
 import io.github.actas.keycloak.audit.AuditSinkProviderFactory;
@@ -96,12 +97,12 @@ public final class AuditResource {
             jpql.append(" order by r.time desc, r.id desc");
             TypedQuery<AuditRecordEntity> query = em().createQuery(jpql.toString(), AuditRecordEntity.class);
             parameters.forEach(query::setParameter);
-            List<Map<String, Object>> records = new ArrayList<>();
+            List<AuditRecord> records = new ArrayList<>();
             for (AuditRecordEntity row : query.setFirstResult(first == null ? 0 : first)
                     .setMaxResults(max == null ? DEFAULT_MAX : max).getResultList()) {
-                records.add(AuditJson.record(row.toRecord()));
+                records.add(row.toRecord());
             }
-            return Response.ok(AuditJson.write(records), MediaType.APPLICATION_JSON_TYPE).build();
+            return Response.ok(AuditJson.records(records), MediaType.APPLICATION_JSON_TYPE).build();
         } catch (GrantValidationException e) {
             return AdminErrors.badRequest(e.field(), e.getMessage());
         }

@@ -305,13 +305,15 @@ final class AuditDelivery {
         // A fresh owner per claim, not the node's id: rows this node leased when writing them may still be
         // in its hand-over, and reading back "leased to this node" would send them twice.
         String owner = UUID.randomUUID().toString();
+        List<String> ids = padded(due);
         em.createNamedQuery("actAsAudit.lease")
                 .setParameter("owner", owner).setParameter("until", now + settings.leaseMillis())
-                .setParameter("ids", padded(due)).setParameter("now", now)
+                .setParameter("ids", ids).setParameter("now", now)
                 .executeUpdate();
-        // Read-only: the rows are only turned into records here, so Hibernate keeps no snapshots to dirty-check.
+        // Only the rows this claim won (another node may have leased some of them in between). Read-only: the
+        // rows are only turned into records here, so Hibernate keeps no snapshots to dirty-check.
         List<AuditRecordEntity> leased = em.createNamedQuery("actAsAudit.leased", AuditRecordEntity.class)
-                .setParameter("owner", owner).setParameter("now", now)
+                .setParameter("ids", ids).setParameter("owner", owner)
                 .setHint("org.hibernate.readOnly", true).getResultList();
 
         List<Committed> rows = new ArrayList<>(leased.size());

@@ -1,87 +1,129 @@
 package io.github.actas.keycloak.audit;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import java.util.List;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonEncoding;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 
-/** Audit records as JSON: the DESIGN.md record, and the CloudEvents 1.0 structured event around it. */
+/**
+ * Audit records as JSON: the DESIGN.md record, and the CloudEvents 1.0 structured event around it. Written
+ * field by field with a streaming generator: every webhook delivery serializes one event, and this keeps
+ * that to a single pass into UTF-8 bytes without building maps first.
+ */
 public final class AuditJson {
 
     /** CloudEvents {@code type} prefix; the record type follows. */
     public static final String EVENT_TYPE_PREFIX = "io.github.actas.";
     public static final String CONTENT_TYPE = "application/cloudevents+json";
 
-    // Configured once; thread-safe for writing.
+    // Configured once; thread-safe. Nulls are written: a field that is null says so rather than vanishing.
     private static final ObjectMapper MAPPER = JsonMapper.builder()
             .serializationInclusion(JsonInclude.Include.ALWAYS).build();
+    private static final JsonFactory JSON = MAPPER.getFactory();
 
     private AuditJson() {
     }
 
-    /** The record in the DESIGN.md shape; {@code effectiveGroup} replaces {@code effectiveUser} for groups. */
-    public static Map<String, Object> record(AuditRecord r) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("id", r.id());
-        m.put("time", Instant.ofEpochMilli(r.time()).toString());
-        m.put("realm", r.realmName());
-        m.put("type", r.type());
-        m.put("initiatingUser", party(r.initiatingUser()));
-        if (r.effectiveGroup() != null) {
-            m.put("effectiveGroup", r.effectiveGroup());
-        } else {
-            m.put("effectiveUser", party(r.effectiveUser()));
+    /** A CloudEvents 1.0 structured-mode event carrying the record, in UTF-8; the event id is the record id. */
+    public static byte[] cloudEvent(AuditRecord r) {
+        try (ByteArrayBuilder bytes = new ByteArrayBuilder(1024)) {
+            try (JsonGenerator g = JSON.createGenerator(bytes, JsonEncoding.UTF8)) {
+                g.writeStartObject();
+                g.writeStringField("specversion", "1.0");
+                g.writeStringField("id", r.id());
+                g.writeStringField("source", "/realms/" + r.realmName() + "/act-as");
+                g.writeStringField("type", EVENT_TYPE_PREFIX + r.type());
+                g.writeStringField("time", time(r));
+                if (r.effectiveUser() != null && r.effectiveUser().id() != null) {
+                    g.writeStringField("subject", r.effectiveUser().id());
+                }
+                g.writeStringField("datacontenttype", "application/json");
+                g.writeFieldName("data");
+                writeRecord(g, r);
+                g.writeEndObject();
+            }
+            return bytes.toByteArray();
+        } catch (IOException e) {
+            throw new UncheckedIOException("audit record could not be serialized", e);
         }
-        if (r.endedBy() != null) {
-            m.put("endedBy", party(r.endedBy()));
-        }
-        m.put("mode", r.mode());
-        m.put("grant", r.grant());
-        m.put("reason", r.reason());
-        m.put("client", r.client());
-        m.put("ipAddress", r.ipAddress());
-        m.put("sessionId", r.sessionId());
-        m.put("tokenId", r.tokenId());
-        m.put("outcome", r.outcome());
-        m.put("error", r.error());
-        return m;
     }
 
-    /** A CloudEvents 1.0 structured-mode event carrying the record; the event id is the record id. */
-    public static String cloudEvent(AuditRecord r) {
-        Map<String, Object> event = new LinkedHashMap<>();
-        event.put("specversion", "1.0");
-        event.put("id", r.id());
-        event.put("source", "/realms/" + r.realmName() + "/act-as");
-        event.put("type", EVENT_TYPE_PREFIX + r.type());
-        event.put("time", Instant.ofEpochMilli(r.time()).toString());
-        if (r.effectiveUser() != null && r.effectiveUser().id() != null) {
-            event.put("subject", r.effectiveUser().id());
+    /** Records in the DESIGN.md shape, as a JSON array (the query API's answer). */
+    public static String records(List<AuditRecord> records) {
+        try (ByteArrayBuilder bytes = new ByteArrayBuilder(512 * Math.max(1, records.size()))) {
+            try (JsonGenerator g = JSON.createGenerator(bytes, JsonEncoding.UTF8)) {
+                g.writeStartArray();
+                for (AuditRecord r : records) {
+                    writeRecord(g, r);
+                }
+                g.writeEndArray();
+            }
+            return new String(bytes.toByteArray(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("audit records could not be serialized", e);
         }
-        event.put("datacontenttype", "application/json");
-        event.put("data", record(r));
-        return write(event);
     }
 
+    /** Any other answer of the admin API (maps and lists), nulls included. */
     public static String write(Object value) {
         try {
             return MAPPER.writeValueAsString(value);
         } catch (JsonProcessingException e) {
-            throw new IllegalStateException("audit record could not be serialized", e);
+            throw new IllegalStateException("could not be serialized", e);
         }
     }
 
-    private static Map<String, Object> party(AuditRecord.Party party) {
-        if (party == null) {
-            return null;
+    /** The record in the DESIGN.md shape; {@code effectiveGroup} replaces {@code effectiveUser} for groups. */
+    private static void writeRecord(JsonGenerator g, AuditRecord r) throws IOException {
+        g.writeStartObject();
+        g.writeStringField("id", r.id());
+        g.writeStringField("time", time(r));
+        g.writeStringField("realm", r.realmName());
+        g.writeStringField("type", r.type());
+        writeParty(g, "initiatingUser", r.initiatingUser());
+        if (r.effectiveGroup() != null) {
+            g.writeStringField("effectiveGroup", r.effectiveGroup());
+        } else {
+            writeParty(g, "effectiveUser", r.effectiveUser());
         }
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("id", party.id());
-        m.put("username", party.username());
-        return m;
+        if (r.endedBy() != null) {
+            writeParty(g, "endedBy", r.endedBy());
+        }
+        g.writeStringField("mode", r.mode());
+        g.writeStringField("grant", r.grant());
+        g.writeStringField("reason", r.reason());
+        g.writeStringField("client", r.client());
+        g.writeStringField("ipAddress", r.ipAddress());
+        g.writeStringField("sessionId", r.sessionId());
+        g.writeStringField("tokenId", r.tokenId());
+        g.writeStringField("outcome", r.outcome());
+        g.writeStringField("error", r.error());
+        g.writeEndObject();
+    }
+
+    private static void writeParty(JsonGenerator g, String name, AuditRecord.Party party) throws IOException {
+        g.writeFieldName(name);
+        if (party == null) {
+            g.writeNull();
+            return;
+        }
+        g.writeStartObject();
+        g.writeStringField("id", party.id());
+        g.writeStringField("username", party.username());
+        g.writeEndObject();
+    }
+
+    private static String time(AuditRecord r) {
+        return Instant.ofEpochMilli(r.time()).toString();
     }
 }

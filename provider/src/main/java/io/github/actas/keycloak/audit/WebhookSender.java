@@ -2,7 +2,6 @@ package io.github.actas.keycloak.audit;
 
 import java.io.IOException;
 import java.net.SocketTimeoutException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -112,7 +111,7 @@ final class WebhookSender {
         AuditDelivery.Target target = delivery.target();
         AuditSinkConfig sink = target.config();
         String recordId = delivery.task().recordId();
-        byte[] body = AuditJson.cloudEvent(delivery.task().record()).getBytes(StandardCharsets.UTF_8);
+        byte[] body = AuditJson.cloudEvent(delivery.task().record());
         long timestamp = System.currentTimeMillis() / 1000;
 
         HttpPost post = new HttpPost(target.uri());

@@ -22,7 +22,7 @@ class AuditFormatsTest {
 
     @Test
     void recordJsonFollowsTheDesignContract() throws Exception {
-        JsonNode json = new ObjectMapper().readTree(AuditJson.write(AuditJson.record(STARTED)));
+        JsonNode json = new ObjectMapper().readTree(AuditJson.records(List.of(STARTED))).get(0);
         assertThat(json.get("id").asText()).isEqualTo("rec-1");
         assertThat(json.get("time").asText()).isEqualTo("2026-11-18T11:06:40.123Z");
         assertThat(json.get("realm").asText()).isEqualTo("acme");
@@ -33,6 +33,23 @@ class AuditFormatsTest {
         assertThat(json.get("outcome").asText()).isEqualTo("allowed");
         assertThat(json.get("error").isNull()).isTrue();
         assertThat(json.has("effectiveGroup")).isFalse();
+        assertThat(json.has("endedBy")).isFalse();
+        assertThat(json.get("tokenId").asText()).isEqualTo("t-1");
+    }
+
+    @Test
+    void recordsOfAGroupAndOfAnEndedSessionCarryThoseFields() throws Exception {
+        AuditRecord ended = AuditRecord.builder(AuditTypes.ENDED, AuditRecord.ALLOWED).id("rec-2").time(0)
+                .realm("realm-id", "acme").initiatingUser("a-id", "admin1").effectiveGroup("/support")
+                .endedBy("b-id", "admin2").reason("quote \" and\nnewline").build();
+        JsonNode json = new ObjectMapper().readTree(AuditJson.records(List.of(STARTED, ended)));
+        assertThat(json).hasSize(2);
+        assertThat(json.get(1).get("effectiveGroup").asText()).isEqualTo("/support");
+        assertThat(json.get(1).has("effectiveUser")).isFalse();
+        assertThat(json.get(1).get("endedBy").get("username").asText()).isEqualTo("admin2");
+        assertThat(json.get(1).get("reason").asText()).isEqualTo("quote \" and\nnewline");
+        assertThat(json.get(1).get("time").asText()).isEqualTo("1970-01-01T00:00:00Z");
+        assertThat(new ObjectMapper().readTree(AuditJson.records(List.of()))).isEmpty();
     }
 
     @Test

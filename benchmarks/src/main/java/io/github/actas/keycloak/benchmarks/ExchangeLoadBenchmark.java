@@ -48,7 +48,13 @@ public final class ExchangeLoadBenchmark {
     /** Concurrency levels, {@code bench.concurrency} (comma-separated). */
     private static final int[] CONCURRENCY = Arrays.stream(System.getProperty("bench.concurrency", "8,32").split(","))
             .mapToInt(Integer::parseInt).toArray();
-    private static final List<String> BUILD = List.of("--db=dev-file", "--health-enabled=true", "--cache=local");
+    /**
+     * The database, {@code bench.db}: {@code dev-file} (embedded H2, the default) or {@code postgres} (a fresh
+     * database on the server at {@code bench.postgres}, dropped afterwards; what production runs on).
+     */
+    private static final String DB = System.getProperty("bench.db", "dev-file");
+    private static final String POSTGRES = System.getProperty("bench.postgres", "jdbc:postgresql://127.0.0.1:5432/");
+    private static final List<String> BUILD = List.of("--db=" + DB, "--health-enabled=true", "--cache=local");
 
     private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(10)).build();
@@ -74,13 +80,51 @@ public final class ExchangeLoadBenchmark {
     }
 
     private void run(Path home) throws Exception {
+        System.out.println("Database: " + DB);
+        if ("postgres".equals(DB)) {
+            // one database per start: the second start (v1) must not find the first one's realm and sessions
+            String actAsDb = createDatabase();
+            String v1Db = parts.contains("v1") ? createDatabase() : null;
+            try {
+                run(home, postgresOptions(actAsDb), v1Db == null ? List.of() : postgresOptions(v1Db));
+            } finally {
+                dropDatabase(actAsDb);
+                if (v1Db != null) {
+                    dropDatabase(v1Db);
+                }
+            }
+        } else {
+            run(home, List.of(), List.of());
+        }
+    }
+
+    private static List<String> postgresOptions(String database) {
+        return List.of("--db-url=" + POSTGRES + database, "--db-username=postgres", "--db-password=postgres");
+    }
+
+    private static String createDatabase() throws java.sql.SQLException {
+        String database = "actas_bench_" + java.util.UUID.randomUUID().toString().replace("-", "").substring(0, 10);
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection(POSTGRES + "postgres", "postgres", "postgres")) {
+            c.createStatement().execute("create database " + database);
+        }
+        return database;
+    }
+
+    private static void dropDatabase(String database) throws java.sql.SQLException {
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection(POSTGRES + "postgres", "postgres", "postgres")) {
+            c.createStatement().execute("drop database if exists " + database + " with (force)");
+        }
+    }
+
+    private void run(Path home, List<String> actAsDbOptions, List<String> v1DbOptions) throws Exception {
         Path realms = realmFolder();
         List<Result> results = new ArrayList<>();
 
-        KeycloakServer actAs = KeycloakServer.of(home, BUILD, List.of(
-                // short retries, so that a backlog built while the receiver is "down" drains at once
-                "--spi-act-as-audit--act-as-audit--retry-base-millis=200",
-                "--spi-act-as-audit--act-as-audit--retry-max-millis=1000")).startFresh(realms);
+        List<String> actAsOptions = new ArrayList<>(actAsDbOptions);
+        // short retries, so that a backlog built while the receiver is "down" drains at once
+        actAsOptions.add("--spi-act-as-audit--act-as-audit--retry-base-millis=200");
+        actAsOptions.add("--spi-act-as-audit--act-as-audit--retry-max-millis=1000");
+        KeycloakServer actAs = KeycloakServer.of(home, BUILD, actAsOptions).startFresh(realms);
         List<String> auditReport = new ArrayList<>();
         try {
             String token = actAs.realmUrl(REALM) + "/protocol/openid-connect/token";
@@ -130,7 +174,7 @@ public final class ExchangeLoadBenchmark {
         List<String> v1Build = new ArrayList<>(BUILD);
         v1Build.add("--features=token-exchange,admin-fine-grained-authz:v1");
         v1Build.add("--spi-oauth2-token-exchange--act-as--enabled=false");
-        KeycloakServer keycloakV1 = KeycloakServer.of(home, v1Build, List.of()).startFresh(realms);
+        KeycloakServer keycloakV1 = KeycloakServer.of(home, v1Build, v1DbOptions).startFresh(realms);
         try {
             String token = keycloakV1.realmUrl(REALM) + "/protocol/openid-connect/token";
             String actor = login(token, "bench-portal", "bench-admin");

@@ -134,7 +134,7 @@ public final class AuditResource {
             } catch (GrantValidationException e) {
                 status.put("configError", e.getMessage());
             }
-            status.put("pending", em().createNamedQuery("actAsAudit.pendingForSink", Long.class)
+            status.put("pending", em().createNamedQuery("actAsOutbox.pendingForSink", Long.class)
                     .setParameter("pattern", "%" + component.getId() + "%").getSingleResult());
             AuditSinkStateEntity state = em().find(AuditSinkStateEntity.class, component.getId());
             status.put("delivered", state == null ? 0 : state.getDelivered());

@@ -3,6 +3,7 @@ package io.github.actas.keycloak.audit;
 import java.util.ArrayList;
 import java.util.List;
 
+import jakarta.persistence.EntityManager;
 import org.keycloak.common.util.Time;
 import org.keycloak.connections.jpa.JpaConnectionProvider;
 import org.keycloak.models.AbstractKeycloakTransaction;
@@ -13,8 +14,8 @@ import org.keycloak.provider.Provider;
 
 /**
  * The one audit path. Every door and lifecycle step hands its record here; it is stored in Keycloak's
- * database, marked pending for each enabled sink of the realm (leased to this node), and handed to this
- * node's {@link AuditDelivery} after the transaction commits. The database row is the truth: the
+ * database with an outbox row naming each enabled sink of the realm (leased to this node), and handed to
+ * this node's {@link AuditDelivery} after the transaction commits. The database row is the truth: the
  * hand-over only saves the worker from reading back what it has just written.
  */
 public final class ActAsAuditProvider implements Provider {
@@ -59,9 +60,7 @@ public final class ActAsAuditProvider implements Provider {
     /** Makes the records kept for a (re-enabled) sink due now, in the current transaction. */
     public void resume(String sinkId) {
         session.getProvider(JpaConnectionProvider.class).getEntityManager()
-                .createQuery("update AuditRecordEntity r set r.nextAttempt = :now"
-                        + " where r.nextAttempt >= 0 and r.pendingSinks like :pattern"
-                        + " and (r.leaseUntil is null or r.leaseUntil < :now)")
+                .createNamedQuery("actAsOutbox.resume")
                 .setParameter("now", Time.currentTimeMillis())
                 .setParameter("pattern", "%" + sinkId + "%")
                 .executeUpdate();
@@ -110,9 +109,11 @@ public final class ActAsAuditProvider implements Provider {
     /** @return the sinks the record is pending for, null if none (then the worker has nothing to do) */
     private static String persist(KeycloakSession session, RealmModel realm, AuditRecord record, AuditDelivery delivery) {
         String sinks = enabledSinks(realm);
-        session.getProvider(JpaConnectionProvider.class).getEntityManager().persist(sinks == null
-                ? AuditRecordEntity.of(record)
-                : AuditRecordEntity.of(record, sinks, delivery.node(), record.time() + delivery.leaseMillis()));
+        EntityManager em = session.getProvider(JpaConnectionProvider.class).getEntityManager();
+        em.persist(AuditRecordEntity.of(record));
+        if (sinks != null) {
+            em.persist(AuditOutboxEntity.of(record, sinks, delivery.node(), record.time() + delivery.leaseMillis()));
+        }
         return sinks;
     }
 

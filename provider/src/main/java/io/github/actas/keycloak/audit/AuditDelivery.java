@@ -33,7 +33,7 @@ import org.keycloak.models.RealmModel;
 import org.keycloak.models.utils.KeycloakModelUtils;
 
 /**
- * This node's delivery worker. It claims due records with a database lease (so nodes do not send the
+ * This node's delivery worker. It claims due outbox rows with a database lease (so nodes do not send the
  * same record in normal operation), sends them outside any transaction, then marks each sink done or
  * schedules a retry with exponential back-off and jitter. A crash between sending and marking means
  * the lease expires and the record is sent again: at least once, with the stable record id
@@ -115,10 +115,9 @@ final class AuditDelivery {
             for (int from = 0; from < ids.size(); from += settings.batchSize()) {
                 List<String> chunk = ids.subList(from, Math.min(ids.size(), from + settings.batchSize()));
                 KeycloakModelUtils.runJobInTransaction(factory, session -> em(session)
-                        .createQuery("update AuditRecordEntity r set r.nextAttempt = :now, r.leaseOwner = null,"
-                                + " r.leaseUntil = null where r.id in :ids and r.leaseOwner = :node")
+                        .createNamedQuery("actAsOutbox.release")
                         .setParameter("now", Time.currentTimeMillis()).setParameter("ids", padded(chunk))
-                        .setParameter("node", node).executeUpdate());
+                        .setParameter("owner", node).executeUpdate());
             }
         } catch (RuntimeException e) {
             LOG.infof("%d audit records are sent once their lease ends (%s)", ids.size(), e.toString());
@@ -297,7 +296,7 @@ final class AuditDelivery {
     private List<Task> claim(KeycloakSession session) {
         EntityManager em = em(session);
         long now = Time.currentTimeMillis();
-        List<String> due = em.createNamedQuery("actAsAudit.due", String.class)
+        List<String> due = em.createNamedQuery("actAsOutbox.due", String.class)
                 .setParameter("now", now).setMaxResults(settings.batchSize()).getResultList();
         if (due.isEmpty()) {
             return List.of();
@@ -306,19 +305,32 @@ final class AuditDelivery {
         // in its hand-over, and reading back "leased to this node" would send them twice.
         String owner = UUID.randomUUID().toString();
         List<String> ids = padded(due);
-        em.createNamedQuery("actAsAudit.lease")
+        em.createNamedQuery("actAsOutbox.lease")
                 .setParameter("owner", owner).setParameter("until", now + settings.leaseMillis())
                 .setParameter("ids", ids).setParameter("now", now)
                 .executeUpdate();
         // Only the rows this claim won (another node may have leased some of them in between). Read-only: the
-        // rows are only turned into records here, so Hibernate keeps no snapshots to dirty-check.
-        List<AuditRecordEntity> leased = em.createNamedQuery("actAsAudit.leased", AuditRecordEntity.class)
+        // rows are only read here, so Hibernate keeps no snapshots to dirty-check.
+        Map<String, String> sinksOf = new HashMap<>();
+        for (AuditOutboxEntity row : em.createNamedQuery("actAsOutbox.leased", AuditOutboxEntity.class)
                 .setParameter("ids", ids).setParameter("owner", owner)
-                .setHint("org.hibernate.readOnly", true).getResultList();
-
-        List<Committed> rows = new ArrayList<>(leased.size());
-        for (AuditRecordEntity row : leased) {
-            rows.add(new Committed(row.toRecord(), row.getPendingSinks()));
+                .setHint("org.hibernate.readOnly", true).getResultList()) {
+            sinksOf.put(row.getRecordId(), row.getPendingSinks());
+        }
+        if (sinksOf.isEmpty()) {
+            return List.of();
+        }
+        List<Committed> rows = new ArrayList<>(sinksOf.size());
+        for (AuditRecordEntity row : em.createNamedQuery("actAsAudit.byIds", AuditRecordEntity.class)
+                .setParameter("ids", padded(new ArrayList<>(sinksOf.keySet())))
+                .setHint("org.hibernate.readOnly", true).getResultList()) {
+            rows.add(new Committed(row.toRecord(), sinksOf.remove(row.getId())));
+        }
+        if (!sinksOf.isEmpty()) {
+            // an outbox row without its record (removed by hand?): nothing to send, do not claim it for ever
+            LOG.warnf("Audit outbox rows without a record are dropped: %s", sinksOf.keySet());
+            em.createNamedQuery("actAsOutbox.done").setParameter("ids", padded(new ArrayList<>(sinksOf.keySet())))
+                    .executeUpdate();
         }
         return tasks(session, rows);
     }
@@ -413,7 +425,7 @@ final class AuditDelivery {
                 done.add(task.recordId());
                 continue;
             }
-            AuditRecordEntity row = em.find(AuditRecordEntity.class, task.recordId());
+            AuditOutboxEntity row = em.find(AuditOutboxEntity.class, task.recordId());
             if (row == null) {
                 continue;
             }
@@ -432,7 +444,7 @@ final class AuditDelivery {
             }
         }
         if (!done.isEmpty()) {
-            em.createNamedQuery("actAsAudit.done").setParameter("ids", padded(done)).executeUpdate();
+            em.createNamedQuery("actAsOutbox.done").setParameter("ids", padded(done)).executeUpdate();
         }
         sinkSuccesses.forEach((sinkId, count) -> {
             ensureState(em, sinkId, tasks);
@@ -489,17 +501,18 @@ final class AuditDelivery {
     }
 
     private void dropExpired(EntityManager em, AuditSinkConfig sink, long before) {
-        List<AuditRecordEntity> rows = em.createNamedQuery("actAsAudit.pendingOfSink", AuditRecordEntity.class)
+        List<AuditOutboxEntity> rows = em.createNamedQuery("actAsOutbox.pendingOfSink", AuditOutboxEntity.class)
                 .setParameter("pattern", "%" + sink.id() + "%").setParameter("before", before)
                 .setMaxResults(HOUSEKEEPING_BATCH).getResultList();
         int dropped = 0;
-        for (AuditRecordEntity row : rows) {
+        for (AuditOutboxEntity row : rows) {
             List<String> remaining = new ArrayList<>(split(row.getPendingSinks()));
             if (remaining.remove(sink.id())) {
                 dropped++;
-                row.setPendingSinks(remaining.isEmpty() ? null : String.join(",", remaining));
                 if (remaining.isEmpty()) {
-                    row.setNextAttempt(null);
+                    em.remove(row);
+                } else {
+                    row.setPendingSinks(String.join(",", remaining));
                 }
             }
         }

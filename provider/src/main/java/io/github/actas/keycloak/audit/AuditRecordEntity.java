@@ -8,40 +8,19 @@ import jakarta.persistence.NamedQuery;
 import jakarta.persistence.Table;
 
 /**
- * A stored audit record and, in the same row, its delivery state (an outbox): the ids of the sinks it
- * has not reached yet, when to try next, and which node holds the lease for the current attempt. One
- * insert per record, in the transaction of the action it describes.
+ * A stored audit record: one insert, in the transaction of the action it describes, and never updated
+ * afterwards. What is still to deliver lives in {@link AuditOutboxEntity}.
  */
 @Entity
 @Table(name = "ACT_AS_AUDIT_RECORD")
 @NamedQueries({
-        @NamedQuery(name = "actAsAudit.due",
-                // A lease moves nextAttempt to the lease's end, so "due" is a plain range on the NEXT_ATTEMPT
-                // index: leased rows are not due, and become due again by themselves if their node dies.
-                // The lower bound keeps the range clear of delivered rows (null): some databases sort nulls
-                // first, and a range open at the bottom would walk every delivered record.
-                query = "select r.id from AuditRecordEntity r where r.nextAttempt >= 0 and r.nextAttempt <= :now"
-                        + " order by r.nextAttempt"),
-        @NamedQuery(name = "actAsAudit.lease",
-                query = "update AuditRecordEntity r set r.leaseOwner = :owner, r.leaseUntil = :until, r.nextAttempt = :until"
-                        + " where r.id in :ids and r.nextAttempt <= :now"),
-        @NamedQuery(name = "actAsAudit.done",
-                query = "update AuditRecordEntity r set r.pendingSinks = null, r.nextAttempt = null, r.leaseOwner = null,"
-                        + " r.leaseUntil = null, r.attempts = r.attempts + 1 where r.id in :ids"),
-        @NamedQuery(name = "actAsAudit.leased",
-                // by primary key: the lease owner has no index, so that writing and completing a record touch one
-                // secondary index fewer (the owner is only ever read back for ids already in hand)
-                query = "select r from AuditRecordEntity r where r.id in :ids and r.leaseOwner = :owner"),
-        @NamedQuery(name = "actAsAudit.pendingForSink",
-                query = "select count(r) from AuditRecordEntity r where r.nextAttempt >= 0 and r.pendingSinks like :pattern"),
-        @NamedQuery(name = "actAsAudit.pendingOfSink",
-                query = "select r from AuditRecordEntity r where r.nextAttempt >= 0 and r.pendingSinks like :pattern"
-                        + " and r.time < :before"),
+        @NamedQuery(name = "actAsAudit.byIds",
+                query = "select r from AuditRecordEntity r where r.id in :ids"),
         @NamedQuery(name = "actAsAudit.deleteOlderThan",
-                // per realm, so that the (realm, time) index bounds it rather than a walk of the whole table
-                query = "delete from AuditRecordEntity r where r.realmId = :realmId and r.time < :before and r.nextAttempt is null"),
-        @NamedQuery(name = "actAsAudit.deleteRealm",
-                query = "delete from AuditRecordEntity r where r.realmId = :realmId")
+                // per realm, so that the (realm, time) index bounds it rather than a walk of the whole table;
+                // a record still in the outbox is kept until it has been delivered or given up
+                query = "delete from AuditRecordEntity r where r.realmId = :realmId and r.time < :before"
+                        + " and not exists (select o.recordId from AuditOutboxEntity o where o.recordId = r.id)")
 })
 public class AuditRecordEntity {
 
@@ -109,25 +88,6 @@ public class AuditRecordEntity {
     @Column(name = "ERROR", length = 1000)
     private String error;
 
-    /** Comma-separated ids of the sinks still to reach; null when delivered everywhere. */
-    @Column(name = "PENDING_SINKS", length = 1000)
-    private String pendingSinks;
-
-    /** When the next delivery attempt is due (epoch ms); null when nothing is pending. */
-    @Column(name = "NEXT_ATTEMPT")
-    private Long nextAttempt;
-
-    @Column(name = "ATTEMPTS", nullable = false)
-    private int attempts;
-
-    @Column(name = "LEASE_OWNER", length = 36)
-    private String leaseOwner;
-
-    @Column(name = "LEASE_UNTIL")
-    private Long leaseUntil;
-
-    @Column(name = "LAST_ERROR", length = 1000)
-    private String lastError;
 
     public String getId() {
         return id;
@@ -297,53 +257,6 @@ public class AuditRecordEntity {
         this.error = error;
     }
 
-    public String getPendingSinks() {
-        return pendingSinks;
-    }
-
-    public void setPendingSinks(String pendingSinks) {
-        this.pendingSinks = pendingSinks;
-    }
-
-    public Long getNextAttempt() {
-        return nextAttempt;
-    }
-
-    public void setNextAttempt(Long nextAttempt) {
-        this.nextAttempt = nextAttempt;
-    }
-
-    public int getAttempts() {
-        return attempts;
-    }
-
-    public void setAttempts(int attempts) {
-        this.attempts = attempts;
-    }
-
-    public String getLeaseOwner() {
-        return leaseOwner;
-    }
-
-    public void setLeaseOwner(String leaseOwner) {
-        this.leaseOwner = leaseOwner;
-    }
-
-    public Long getLeaseUntil() {
-        return leaseUntil;
-    }
-
-    public void setLeaseUntil(Long leaseUntil) {
-        this.leaseUntil = leaseUntil;
-    }
-
-    public String getLastError() {
-        return lastError;
-    }
-
-    public void setLastError(String lastError) {
-        this.lastError = lastError;
-    }
 
     /** The record part, as the rest of Act-As sees it. */
     public AuditRecord toRecord() {
@@ -353,17 +266,8 @@ public class AuditRecordEntity {
                 ipAddress, sessionId, tokenId, error);
     }
 
-    /** A new row for a record with nothing to deliver. */
+    /** The row of a record. */
     public static AuditRecordEntity of(AuditRecord record) {
-        return of(record, null, null, null);
-    }
-
-    /**
-     * A new row for a record, pending for the given sinks and leased from the start by the node that
-     * writes it (which delivers it right after commit); if that node dies, the lease runs out and the
-     * record is due for any node.
-     */
-    public static AuditRecordEntity of(AuditRecord record, String pendingSinks, String leaseOwner, Long leaseUntil) {
         AuditRecordEntity e = new AuditRecordEntity();
         e.id = record.id();
         e.realmId = record.realmId();
@@ -392,10 +296,6 @@ public class AuditRecordEntity {
         e.sessionId = record.sessionId();
         e.tokenId = record.tokenId();
         e.error = record.error();
-        e.pendingSinks = pendingSinks;
-        e.leaseOwner = leaseOwner;
-        e.leaseUntil = leaseUntil;
-        e.nextAttempt = leaseUntil;
         return e;
     }
 }

@@ -2,6 +2,7 @@ package io.github.actas.keycloak.session;
 
 import java.util.List;
 
+import io.github.actas.keycloak.audit.AuditOutboxEntity;
 import io.github.actas.keycloak.audit.AuditRecordEntity;
 import io.github.actas.keycloak.audit.AuditSinkStateEntity;
 import org.keycloak.connections.jpa.entityprovider.JpaEntityProvider;
@@ -10,7 +11,7 @@ import org.keycloak.connections.jpa.entityprovider.JpaEntityProvider;
 public final class ActAsJpaEntityProvider implements JpaEntityProvider {
 
     private static final List<Class<?>> ENTITIES = List.of(ActAsSessionEntity.class, AuditRecordEntity.class,
-            AuditSinkStateEntity.class);
+            AuditOutboxEntity.class, AuditSinkStateEntity.class);
 
     @Override
     public List<Class<?>> getEntities() {

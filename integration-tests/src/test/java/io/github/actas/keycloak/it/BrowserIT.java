@@ -389,11 +389,33 @@ class BrowserIT extends KeycloakIT {
         return json(browser);
     }
 
+    /**
+     * The JSON the page shows, once it shows it: right after navigating, Chromium can report an empty body
+     * (the document is there, its text not yet), which parses as "missing" rather than failing.
+     */
     private static JsonNode json(Browser browser) {
-        try {
-            return Http.JSON.readTree(browser.textOf("body"));
-        } catch (IOException e) {
-            throw new AssertionError("not JSON: " + browser.pageText(), e);
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (true) {
+            String text = browser.textOf("body");
+            try {
+                JsonNode json = Http.JSON.readTree(text);
+                if (json != null && json.isContainerNode()) {
+                    return json;
+                }
+            } catch (IOException e) {
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError("not JSON: " + browser.pageText(), e);
+                }
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("no JSON on " + browser.url() + ": " + browser.pageText());
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
         }
     }
 

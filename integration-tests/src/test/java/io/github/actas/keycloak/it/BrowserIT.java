@@ -162,6 +162,7 @@ class BrowserIT extends KeycloakIT {
             browser.open(server.realmUrl(REALM) + "/account/");
             browser.click("#act-as-stop");
             browser.waitForUrl("/account");
+            browser.waitForText("body", "Personal info");
             JsonNode after = statusIn(browser);
             assertThat(after.get("acting").asBoolean()).isFalse();
             assertThat(after.get("username").asText()).isEqualTo("admin1");
@@ -384,9 +385,47 @@ class BrowserIT extends KeycloakIT {
         return browser.textOf("#kc-error-message, .kc-feedback-text, .pf-v5-c-alert__title");
     }
 
+    /**
+     * The Act-As status as the browser's session sees it. The account console's own script may still be
+     * finishing its sign-in redirect when we navigate, and its navigation can win over ours: then the page
+     * is the console again, so the status page is opened again until it is the page shown.
+     */
     private static JsonNode statusIn(Browser browser) {
-        browser.open(server.realmUrl(REALM) + "/act-as/status");
-        return json(browser);
+        String url = server.realmUrl(REALM) + "/act-as/status";
+        long deadline = System.nanoTime() + 20_000_000_000L;
+        browser.open(url);
+        while (true) {
+            if (browser.url().startsWith(url)) {
+                JsonNode json = jsonOrNull(browser.textOf("body"));
+                if (json != null) {
+                    return json;
+                }
+            } else {
+                browser.open(url);
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("no status JSON on " + browser.url() + ": " + browser.pageText());
+            }
+            pause();
+        }
+    }
+
+    private static JsonNode jsonOrNull(String text) {
+        try {
+            JsonNode json = Http.JSON.readTree(text);
+            return json != null && json.isContainerNode() ? json : null;
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    private static void pause() {
+        try {
+            Thread.sleep(100);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
     }
 
     /**
@@ -396,26 +435,14 @@ class BrowserIT extends KeycloakIT {
     private static JsonNode json(Browser browser) {
         long deadline = System.nanoTime() + 10_000_000_000L;
         while (true) {
-            String text = browser.textOf("body");
-            try {
-                JsonNode json = Http.JSON.readTree(text);
-                if (json != null && json.isContainerNode()) {
-                    return json;
-                }
-            } catch (IOException e) {
-                if (System.nanoTime() > deadline) {
-                    throw new AssertionError("not JSON: " + browser.pageText(), e);
-                }
+            JsonNode json = jsonOrNull(browser.textOf("body"));
+            if (json != null) {
+                return json;
             }
             if (System.nanoTime() > deadline) {
                 throw new AssertionError("no JSON on " + browser.url() + ": " + browser.pageText());
             }
-            try {
-                Thread.sleep(100);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
+            pause();
         }
     }
 

@@ -233,6 +233,56 @@ class AuditIT extends KeycloakIT {
     }
 
     @Test
+    void aBatchedSinkSendsSignedCloudEventBatchesAndLosesNothingInAnOutage() throws Exception {
+        int port;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            port = socket.getLocalPort();
+        }
+        String batchSecret = WebhookReceiver.newSecret();
+        WebhookReceiver batches = new WebhookReceiver(port, batchSecret, 2_000);
+        String admin = masterAdminToken();
+        Http.Response created = Http.postJson(sinksUrl(), admin, Map.of("name", "siem-batch", "type", "webhook",
+                "url", batches.url(), "secret", batchSecret, "timeoutMillis", 500, "batchSize", 25));
+        assertThat(created.status()).as(created.toString()).isEqualTo(201);
+        String sinkUrl = sinksUrl() + "/" + created.json().get("id").asText();
+        try {
+            assertThat(Http.get(sinkUrl, admin).json().get("batchSize").asInt()).isEqualTo(25);
+            String actor = oidc.login("portal", "admin1");
+
+            // Receiver down: 60 impersonations are kept for it; back up: every record arrives, in batches.
+            String reason = "BATCH-" + UUID.randomUUID().toString().substring(0, 6);
+            for (int i = 0; i < 60; i++) {
+                assertThat(oidc.impersonate("portal", actor, "user" + (1 + i % 3), "reason", reason).status()).isEqualTo(200);
+            }
+            List<String> ids = idsWithReason(reason);
+            assertThat(ids).hasSize(60);
+            batches.start();
+            await("all 60 records in batches", 60_000, () -> batches.accepted().keySet().containsAll(ids));
+
+            List<WebhookReceiver.Delivery> requests = batches.deliveries();
+            for (WebhookReceiver.Delivery request : requests) {
+                assertThat(request.signatureValid()).as("signature of %s", request.id()).isTrue();
+                assertThat(request.batch()).as(request.contentType()).isTrue();
+                assertThat(request.id()).startsWith("batch_");
+                assertThat(request.event().isArray()).isTrue();
+                assertThat(request.event().size()).isBetween(1, 25);
+                for (JsonNode event : request.event()) {
+                    assertThat(event.get("specversion").asText()).isEqualTo("1.0");
+                    assertThat(event.get("type").asText()).startsWith("io.github.actas.");
+                    assertThat(event.get("data").get("id").asText()).isEqualTo(event.get("id").asText());
+                }
+            }
+            long events = requests.stream().mapToLong(r -> r.event().size()).sum();
+            assertThat(requests.size()).as("requests for %d events", events).isLessThan(ids.size());
+            System.out.println("[AuditIT] batched sink: " + ids.size() + " records arrived in " + requests.size()
+                    + " requests carrying " + events + " events");
+        } finally {
+            assertThat(Http.delete(sinkUrl, admin).status()).isEqualTo(204);
+            batches.stop();
+        }
+    }
+
+    @Test
     void recordsPendingWhenKeycloakStopsAreDeliveredAfterItStarts() {
         String reason = "RESTART-" + UUID.randomUUID().toString().substring(0, 6);
         receiver.stop();
@@ -310,6 +360,8 @@ class AuditIT extends KeycloakIT {
                 "type", Map.of("name", "bad-type", "type", "syslog"),
                 "timeoutMillis", Map.of("name", "bad-timeout", "type", "webhook", "url", "https://x/y", "secret", secret,
                         "timeoutMillis", 5),
+                "batchSize", Map.of("name", "bad-batch", "type", "webhook", "url", "https://x/y", "secret", secret,
+                        "batchSize", 501),
                 "color", Map.of("name", "bad-field", "type", "log", "color", "red"));
         for (Map.Entry<String, Map<String, Object>> bad : cases.entrySet()) {
             Http.Response response = Http.postJson(sinksUrl(), admin, bad.getValue());

@@ -31,9 +31,18 @@ final class WebhookReceiver {
 
     enum Mode { OK, FAIL_500, SLOW, CLOSE, SLOW_OK }
 
-    /** One delivery attempt as the receiver saw it. */
+    /**
+     * One delivery attempt as the receiver saw it; {@code event} is the request body: one CloudEvent, or an
+     * array of them for a batch ({@value #BATCH_CONTENT_TYPE}).
+     */
     record Delivery(String id, String contentType, boolean signatureValid, JsonNode event, int answeredWith) {
+
+        boolean batch() {
+            return BATCH_CONTENT_TYPE.equals(contentType);
+        }
     }
+
+    static final String BATCH_CONTENT_TYPE = "application/cloudevents-batch+json";
 
     private final int port;
     private final byte[] key;
@@ -118,7 +127,7 @@ final class WebhookReceiver {
                 // Counted on receipt: a sender that dies while waiting has still delivered this copy.
                 deliveries.add(new Delivery(id, contentType(exchange), valid, event, 204));
                 if (valid) {
-                    accepted.computeIfAbsent(id, k -> new AtomicInteger()).incrementAndGet();
+                    accept(id, event);
                 }
                 try {
                     Thread.sleep(slowMillis);
@@ -136,10 +145,19 @@ final class WebhookReceiver {
             default:
                 deliveries.add(new Delivery(id, contentType(exchange), valid, event, 204));
                 if (valid) {
-                    accepted.computeIfAbsent(id, k -> new AtomicInteger()).incrementAndGet();
+                    accept(id, event);
                 }
                 exchange.sendResponseHeaders(204, -1);
                 exchange.close();
+        }
+    }
+
+    /** Counts a structured event by its webhook-id, and each event of a batch by its own id. */
+    private void accept(String id, JsonNode body) {
+        if (body.isArray()) {
+            body.forEach(event -> accepted.computeIfAbsent(event.get("id").asText(), k -> new AtomicInteger()).incrementAndGet());
+        } else {
+            accepted.computeIfAbsent(id, k -> new AtomicInteger()).incrementAndGet();
         }
     }
 
@@ -158,7 +176,7 @@ final class WebhookReceiver {
         }
     }
 
-    /** Ids accepted (2xx, valid signature), each with how many times it was accepted. */
+    /** Record ids accepted (2xx, valid signature), each with how many times it was accepted. */
     java.util.Map<String, AtomicInteger> accepted() {
         return accepted;
     }

@@ -131,6 +131,9 @@ public final class AuditResource {
                 status.put("type", config.type());
                 status.put("enabled", config.enabled());
                 status.put("retentionHours", config.retentionHours());
+                if (AuditSinkConfig.WEBHOOK.equals(config.type())) {
+                    status.put("batchSize", config.batchSize());
+                }
             } catch (GrantValidationException e) {
                 status.put("configError", e.getMessage());
             }

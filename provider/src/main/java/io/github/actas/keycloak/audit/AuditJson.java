@@ -25,6 +25,8 @@ public final class AuditJson {
     /** CloudEvents {@code type} prefix; the record type follows. */
     public static final String EVENT_TYPE_PREFIX = "io.github.actas.";
     public static final String CONTENT_TYPE = "application/cloudevents+json";
+    /** The CloudEvents JSON batch format's media type, for sinks that send several records per request. */
+    public static final String BATCH_CONTENT_TYPE = "application/cloudevents-batch+json";
 
     // Configured once; thread-safe. Nulls are written: a field that is null says so rather than vanishing.
     private static final ObjectMapper MAPPER = JsonMapper.builder()
@@ -38,24 +40,44 @@ public final class AuditJson {
     public static byte[] cloudEvent(AuditRecord r) {
         try (ByteArrayBuilder bytes = new ByteArrayBuilder(1024)) {
             try (JsonGenerator g = JSON.createGenerator(bytes, JsonEncoding.UTF8)) {
-                g.writeStartObject();
-                g.writeStringField("specversion", "1.0");
-                g.writeStringField("id", r.id());
-                g.writeStringField("source", "/realms/" + r.realmName() + "/act-as");
-                g.writeStringField("type", EVENT_TYPE_PREFIX + r.type());
-                g.writeStringField("time", time(r));
-                if (r.effectiveUser() != null && r.effectiveUser().id() != null) {
-                    g.writeStringField("subject", r.effectiveUser().id());
-                }
-                g.writeStringField("datacontenttype", "application/json");
-                g.writeFieldName("data");
-                writeRecord(g, r);
-                g.writeEndObject();
+                writeCloudEvent(g, r);
             }
             return bytes.toByteArray();
         } catch (IOException e) {
             throw new UncheckedIOException("audit record could not be serialized", e);
         }
+    }
+
+    /** A CloudEvents 1.0 JSON batch (an array of structured-mode events, one per record), in UTF-8. */
+    public static byte[] cloudEventBatch(List<AuditRecord> records) {
+        try (ByteArrayBuilder bytes = new ByteArrayBuilder(1024 * records.size())) {
+            try (JsonGenerator g = JSON.createGenerator(bytes, JsonEncoding.UTF8)) {
+                g.writeStartArray();
+                for (AuditRecord r : records) {
+                    writeCloudEvent(g, r);
+                }
+                g.writeEndArray();
+            }
+            return bytes.toByteArray();
+        } catch (IOException e) {
+            throw new UncheckedIOException("audit records could not be serialized", e);
+        }
+    }
+
+    private static void writeCloudEvent(JsonGenerator g, AuditRecord r) throws IOException {
+        g.writeStartObject();
+        g.writeStringField("specversion", "1.0");
+        g.writeStringField("id", r.id());
+        g.writeStringField("source", "/realms/" + r.realmName() + "/act-as");
+        g.writeStringField("type", EVENT_TYPE_PREFIX + r.type());
+        g.writeStringField("time", time(r));
+        if (r.effectiveUser() != null && r.effectiveUser().id() != null) {
+            g.writeStringField("subject", r.effectiveUser().id());
+        }
+        g.writeStringField("datacontenttype", "application/json");
+        g.writeFieldName("data");
+        writeRecord(g, r);
+        g.writeEndObject();
     }
 
     /** Records in the DESIGN.md shape, as a JSON array (the query API's answer). */

@@ -16,7 +16,7 @@ import io.github.actas.keycloak.policy.GrantValidationException;
  * 24 to 64 random bytes in base64.
  */
 public record AuditSinkConfig(String id, String name, String type, boolean enabled, String url, String secret,
-                              int timeoutMillis, int retentionHours) {
+                              int timeoutMillis, int retentionHours, int batchSize) {
 
     public static final String LOG = "log";
     public static final String WEBHOOK = "webhook";
@@ -27,9 +27,13 @@ public record AuditSinkConfig(String id, String name, String type, boolean enabl
     public static final String SECRET = "secret";
     public static final String TIMEOUT_MILLIS = "timeoutMillis";
     public static final String RETENTION_HOURS = "retentionHours";
-    public static final Set<String> KEYS = Set.of(TYPE, ENABLED, URL, SECRET, TIMEOUT_MILLIS, RETENTION_HOURS);
+    public static final String BATCH_SIZE = "batchSize";
+    public static final Set<String> KEYS = Set.of(TYPE, ENABLED, URL, SECRET, TIMEOUT_MILLIS, RETENTION_HOURS, BATCH_SIZE);
 
     public static final int DEFAULT_TIMEOUT_MILLIS = 5_000;
+    /** Events per webhook request: 1 sends structured CloudEvents, more sends CloudEvents JSON batches. */
+    public static final int DEFAULT_BATCH_SIZE = 1;
+    public static final int MAX_BATCH_SIZE = 500;
     public static final String SECRET_PREFIX = "whsec_";
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,99}");
 
@@ -55,6 +59,7 @@ public record AuditSinkConfig(String id, String name, String type, boolean enabl
         String secret = single(config, SECRET);
         int timeout = integer(config, TIMEOUT_MILLIS, DEFAULT_TIMEOUT_MILLIS, 100, 60_000);
         int retention = integer(config, RETENTION_HOURS, 0, 0, 87_600);
+        int batchSize = integer(config, BATCH_SIZE, DEFAULT_BATCH_SIZE, 1, MAX_BATCH_SIZE);
         if (WEBHOOK.equals(type)) {
             validateUrl(url);
             validateSecret(secret);
@@ -65,8 +70,16 @@ public record AuditSinkConfig(String id, String name, String type, boolean enabl
             if (secret != null) {
                 throw new GrantValidationException(SECRET, "only webhook sinks have a secret");
             }
+            if (single(config, BATCH_SIZE) != null) {
+                throw new GrantValidationException(BATCH_SIZE, "only webhook sinks send batches");
+            }
         }
-        return new AuditSinkConfig(id, name, type, enabled, url, secret, timeout, retention);
+        return new AuditSinkConfig(id, name, type, enabled, url, secret, timeout, retention, batchSize);
+    }
+
+    /** Whether this webhook sends several records per request (CloudEvents JSON batch format). */
+    public boolean batched() {
+        return batchSize > 1;
     }
 
     /** The key a webhook signs with: the secret's bytes. */

@@ -35,6 +35,9 @@ public final class AuditSinkProviderFactory implements ComponentFactory<AuditSin
             .defaultValue(String.valueOf(AuditSinkConfig.DEFAULT_TIMEOUT_MILLIS)).add()
             .property().name(AuditSinkConfig.RETENTION_HOURS).type(ProviderConfigProperty.INTEGER_TYPE)
             .label("Give up on undelivered records after (hours, 0 = never)").defaultValue("0").add()
+            .property().name(AuditSinkConfig.BATCH_SIZE).type(ProviderConfigProperty.INTEGER_TYPE)
+            .label("Records per webhook request (1 = one structured CloudEvent; more = CloudEvents JSON batch)")
+            .defaultValue(String.valueOf(AuditSinkConfig.DEFAULT_BATCH_SIZE)).add()
             .build();
 
     public static AuditSinkConfig toConfig(ComponentModel model) {

@@ -58,79 +58,129 @@ final class WebhookSender {
     record Delivery(AuditDelivery.Task task, AuditDelivery.Target target) {
     }
 
+    /** One HTTP request: a single record, or up to the sink's batch size of records for a batched sink. */
+    private record Request(AuditDelivery.Target target, List<Delivery> deliveries) {
+    }
+
     /** Sends every delivery once and answers one result per delivery, in no particular order. */
     List<AuditDelivery.Result> send(CloseableHttpClient http, List<Delivery> deliveries) {
         if (deliveries.isEmpty()) {
             return List.of();
         }
-        int threads = Math.min(maxThreads, (deliveries.size() + MIN_PER_THREAD - 1) / MIN_PER_THREAD);
-        List<List<Delivery>> chunks = new ArrayList<>(threads);
+        List<Request> requests = requests(deliveries);
+        int threads = Math.min(requests.size(),
+                Math.min(maxThreads, (deliveries.size() + MIN_PER_THREAD - 1) / MIN_PER_THREAD));
+        List<List<Request>> chunks = new ArrayList<>(threads);
         for (int t = 0; t < threads; t++) {
-            chunks.add(new ArrayList<>(deliveries.size() / threads + 1));
+            chunks.add(new ArrayList<>(requests.size() / threads + 1));
         }
-        for (int i = 0; i < deliveries.size(); i++) {
-            chunks.get(i % threads).add(deliveries.get(i));
+        for (int i = 0; i < requests.size(); i++) {
+            chunks.get(i % threads).add(requests.get(i));
         }
         List<Future<List<AuditDelivery.Result>>> others = new ArrayList<>(threads - 1);
         for (int t = 1; t < threads; t++) {
-            List<Delivery> chunk = chunks.get(t);
+            List<Request> chunk = chunks.get(t);
             others.add(pool.submit(() -> sendAll(http, chunk)));
         }
         // The calling thread takes the first chunk itself: a small batch never changes threads.
         List<AuditDelivery.Result> results = new ArrayList<>(deliveries.size());
         results.addAll(sendAll(http, chunks.get(0)));
         for (int t = 0; t < others.size(); t++) {
+            String error = null;
             try {
                 results.addAll(others.get(t).get());
             } catch (ExecutionException e) {
                 // sendAll turns every failure into a result; this is a bug or an out-of-memory: retry later
-                for (Delivery delivery : chunks.get(t + 1)) {
-                    results.add(AuditDelivery.Result.failed(delivery.task(), delivery.target(), "internal error: " + e.getCause()));
-                }
+                error = "internal error: " + e.getCause();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                for (Delivery delivery : chunks.get(t + 1)) {
-                    results.add(AuditDelivery.Result.failed(delivery.task(), delivery.target(), "delivery interrupted (node shutting down)"));
+                error = "delivery interrupted (node shutting down)";
+            }
+            if (error != null) {
+                for (Request request : chunks.get(t + 1)) {
+                    for (Delivery delivery : request.deliveries()) {
+                        results.add(AuditDelivery.Result.failed(delivery.task(), delivery.target(), error));
+                    }
                 }
             }
         }
         return results;
     }
 
-    private List<AuditDelivery.Result> sendAll(CloseableHttpClient http, List<Delivery> chunk) {
+    /** Groups the deliveries of batched sinks into requests of up to their batch size; one request per record otherwise. */
+    private static List<Request> requests(List<Delivery> deliveries) {
+        List<Request> requests = new ArrayList<>(deliveries.size());
+        Map<AuditDelivery.Target, List<Delivery>> open = new IdentityHashMap<>();
+        for (Delivery delivery : deliveries) {
+            AuditDelivery.Target target = delivery.target();
+            int batchSize = target.config().batchSize();
+            if (batchSize <= 1) {
+                requests.add(new Request(target, List.of(delivery)));
+                continue;
+            }
+            List<Delivery> batch = open.computeIfAbsent(target, t -> new ArrayList<>(batchSize));
+            batch.add(delivery);
+            if (batch.size() == batchSize) {
+                requests.add(new Request(target, batch));
+                open.remove(target);
+            }
+        }
+        open.forEach((target, batch) -> requests.add(new Request(target, batch)));
+        return requests;
+    }
+
+    private List<AuditDelivery.Result> sendAll(CloseableHttpClient http, List<Request> chunk) {
         List<AuditDelivery.Result> results = new ArrayList<>(chunk.size());
         Map<AuditDelivery.Target, Mac> macs = new IdentityHashMap<>();
-        for (Delivery delivery : chunk) {
-            Mac mac = macs.computeIfAbsent(delivery.target(), target -> WebhookSignature.mac(target.key()));
-            results.add(sendOne(http, delivery, mac));
+        for (Request request : chunk) {
+            Mac mac = macs.computeIfAbsent(request.target(), target -> WebhookSignature.mac(target.key()));
+            String error = sendOne(http, request, mac);
+            for (Delivery delivery : request.deliveries()) {
+                results.add(error == null ? AuditDelivery.Result.ok(delivery.task(), delivery.target())
+                        : AuditDelivery.Result.failed(delivery.task(), delivery.target(), error));
+            }
         }
         return results;
     }
 
-    private AuditDelivery.Result sendOne(CloseableHttpClient http, Delivery delivery, Mac mac) {
-        AuditDelivery.Target target = delivery.target();
+    /** @return null once the receiver has accepted the request, else what went wrong */
+    private String sendOne(CloseableHttpClient http, Request request, Mac mac) {
+        AuditDelivery.Target target = request.target();
         AuditSinkConfig sink = target.config();
-        String recordId = delivery.task().recordId();
-        byte[] body = AuditJson.cloudEvent(delivery.task().record());
+        String messageId;
+        String contentType;
+        byte[] body;
+        if (sink.batched()) {
+            List<AuditRecord> records = new ArrayList<>(request.deliveries().size());
+            for (Delivery delivery : request.deliveries()) {
+                records.add(delivery.task().record());
+            }
+            messageId = WebhookSignature.batchId(records);
+            contentType = AuditJson.BATCH_CONTENT_TYPE;
+            body = AuditJson.cloudEventBatch(records);
+        } else {
+            AuditDelivery.Task task = request.deliveries().get(0).task();
+            messageId = task.recordId();
+            contentType = AuditJson.CONTENT_TYPE;
+            body = AuditJson.cloudEvent(task.record());
+        }
         long timestamp = System.currentTimeMillis() / 1000;
 
         HttpPost post = new HttpPost(target.uri());
         post.setConfig(target.requestConfig());
-        post.setHeader("Content-Type", AuditJson.CONTENT_TYPE);
-        post.setHeader(WebhookSignature.ID_HEADER, recordId);
+        post.setHeader("Content-Type", contentType);
+        post.setHeader(WebhookSignature.ID_HEADER, messageId);
         post.setHeader(WebhookSignature.TIMESTAMP_HEADER, Long.toString(timestamp));
-        post.setHeader(WebhookSignature.SIGNATURE_HEADER, WebhookSignature.sign(mac, recordId, timestamp, body));
+        post.setHeader(WebhookSignature.SIGNATURE_HEADER, WebhookSignature.sign(mac, messageId, timestamp, body));
         post.setEntity(new ByteArrayEntity(body));
 
         ScheduledFuture<?> deadline = deadlines.schedule(post::abort, sink.timeoutMillis(), TimeUnit.MILLISECONDS);
         try (CloseableHttpResponse response = http.execute(post)) {
             int status = response.getStatusLine().getStatusCode();
             drain(response.getEntity());
-            return status >= 200 && status < 300
-                    ? AuditDelivery.Result.ok(delivery.task(), delivery.target())
-                    : AuditDelivery.Result.failed(delivery.task(), delivery.target(), "HTTP " + status + " from " + target.host());
+            return status >= 200 && status < 300 ? null : "HTTP " + status + " from " + target.host();
         } catch (IOException | RuntimeException e) {
-            return AuditDelivery.Result.failed(delivery.task(), delivery.target(), describe(e, post.isAborted(), sink, target.host()));
+            return describe(e, post.isAborted(), sink, target.host());
         } finally {
             deadline.cancel(false);
         }

@@ -2,7 +2,10 @@ package io.github.actas.keycloak.audit;
 
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.util.Arrays;
 import java.util.Base64;
+import java.util.List;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -32,6 +35,23 @@ public final class WebhookSignature {
             return mac;
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("HmacSHA256 is not available", e);
+        }
+    }
+
+    /**
+     * The message id of a batch: derived from the ids of the records it carries, so a retry of the same batch
+     * has the same id (as Standard Webhooks asks), while receivers de-duplicate per event by the event ids.
+     */
+    static String batchId(List<AuditRecord> records) {
+        try {
+            MessageDigest digest = MessageDigest.getInstance("SHA-256");
+            for (AuditRecord record : records) {
+                digest.update(record.id().getBytes(StandardCharsets.US_ASCII));
+                digest.update((byte) ',');
+            }
+            return "batch_" + Base64.getUrlEncoder().withoutPadding().encodeToString(Arrays.copyOf(digest.digest(), 18));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("SHA-256 is not available", e);
         }
     }
 

@@ -65,6 +65,29 @@ class AuditFormatsTest {
     }
 
     @Test
+    void cloudEventBatchIsAnArrayOfStructuredEvents() throws Exception {
+        AuditRecord second = AuditRecord.builder(AuditTypes.TOKEN_ISSUED, AuditRecord.ALLOWED).id("rec-2").time(0)
+                .realm("realm-id", "acme").initiatingUser("a-id", "admin1").effectiveUser("u-id", "user_1").build();
+        JsonNode batch = new ObjectMapper().readTree(AuditJson.cloudEventBatch(List.of(STARTED, second)));
+        assertThat(batch.isArray()).isTrue();
+        assertThat(batch).hasSize(2);
+        assertThat(batch.get(0)).isEqualTo(new ObjectMapper().readTree(AuditJson.cloudEvent(STARTED)));
+        assertThat(batch.get(1).get("id").asText()).isEqualTo("rec-2");
+        assertThat(batch.get(1).get("type").asText()).isEqualTo("io.github.actas.token.issued");
+    }
+
+    @Test
+    void batchIdIsStableForTheSameRecordsAndDiffersOtherwise() {
+        AuditRecord other = AuditRecord.builder(AuditTypes.DENIED, AuditRecord.DENIED).id("rec-9").time(0)
+                .realm("realm-id", "acme").build();
+        String id = WebhookSignature.batchId(List.of(STARTED, other));
+        assertThat(id).startsWith("batch_").matches("batch_[A-Za-z0-9_-]{24}");
+        assertThat(WebhookSignature.batchId(List.of(STARTED, other))).isEqualTo(id);
+        assertThat(WebhookSignature.batchId(List.of(other, STARTED))).isNotEqualTo(id);
+        assertThat(WebhookSignature.batchId(List.of(STARTED))).isNotEqualTo(id);
+    }
+
+    @Test
     void logLineLeadsWithActorAsTargetAndQuotesWhatNeedsIt() {
         assertThat(LogLine.of(STARTED)).startsWith("admin1 as (user_1) type=impersonation.started outcome=allowed"
                 + " mode=impersonate grant=support-desk reason=T-1 client=app");
@@ -96,6 +119,10 @@ class AuditFormatsTest {
         assertThat(webhook.enabled()).isTrue();
         assertThat(webhook.timeoutMillis()).isEqualTo(AuditSinkConfig.DEFAULT_TIMEOUT_MILLIS);
         assertThat(webhook.signingKey()).hasSize(32);
+        assertThat(webhook.batchSize()).isEqualTo(1);
+        assertThat(webhook.batched()).isFalse();
+        assertThat(AuditSinkConfig.parse("id", "hook", Map.of("type", List.of("webhook"), "url", List.of("https://x/y"),
+                "secret", List.of(secret), "batchSize", List.of("100"))).batched()).isTrue();
 
         assertField(Map.of("type", List.of("syslog")), "type");
         assertField(Map.of(), "type");
@@ -107,6 +134,13 @@ class AuditFormatsTest {
         assertField(Map.of("type", List.of("webhook"), "url", List.of("https://x/y"), "secret", List.of("whsec_AAAA")), "secret");
         assertField(Map.of("type", List.of("webhook"), "url", List.of("https://x/y"), "secret", List.of(secret),
                 "timeoutMillis", List.of("5")), "timeoutMillis");
+        assertField(Map.of("type", List.of("webhook"), "url", List.of("https://x/y"), "secret", List.of(secret),
+                "batchSize", List.of("0")), "batchSize");
+        assertField(Map.of("type", List.of("webhook"), "url", List.of("https://x/y"), "secret", List.of(secret),
+                "batchSize", List.of("501")), "batchSize");
+        assertField(Map.of("type", List.of("webhook"), "url", List.of("https://x/y"), "secret", List.of(secret),
+                "batchSize", List.of("ten")), "batchSize");
+        assertField(Map.of("type", List.of("log"), "batchSize", List.of("10")), "batchSize");
         assertField(Map.of("type", List.of("log"), "url", List.of("https://x/y")), "url");
         assertField(Map.of("type", List.of("log"), "color", List.of("red")), "color");
     }

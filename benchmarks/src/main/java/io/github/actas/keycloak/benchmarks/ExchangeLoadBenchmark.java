@@ -207,9 +207,10 @@ public final class ExchangeLoadBenchmark {
             String secret = "whsec_" + java.util.Base64.getEncoder().encodeToString(key);
             Map<String, Object> sink = "log".equals(AUDIT_SINK)
                     ? Map.of("name", "bench-log", "type", "log")
-                    : Map.of("name", "bench-siem", "type", "webhook", "url", receiver.url(), "secret", secret);
+                    : Map.of("name", "bench-siem", "type", "webhook", "url", receiver.url(), "secret", secret,
+                            "batchSize", AUDIT_BATCH);
             String created = Http.postJson(sinks, admin, sink).json().get("id").asText();
-            report.add("\nSink: " + AUDIT_SINK);
+            report.add("\nSink: " + AUDIT_SINK + ("webhook".equals(AUDIT_SINK) ? ", batchSize " + AUDIT_BATCH : ""));
             report.add("\n| Concurrency | p50 sink off (ms, median) | p50 sink on (ms, median) | p50 change, median of paired rounds"
                     + " | Server CPU per request off / on (µs, median) | CPU change, median of paired rounds"
                     + " | Load generator + receiver CPU per request off / on (µs, median) |"
@@ -270,6 +271,8 @@ public final class ExchangeLoadBenchmark {
 
     /** Warm-up before the paired rounds, half with the sink on and half off, {@code bench.audit-warmup}. */
     private static final int AUDIT_WARMUP_SECONDS = Integer.getInteger("bench.audit-warmup", 60);
+    /** Records per webhook request, {@code bench.batch}: 1 (the default) sends one structured CloudEvent each. */
+    private static final int AUDIT_BATCH = Integer.getInteger("bench.batch", 1);
     /** Pairs of off/on rounds per concurrency, {@code bench.rounds}. */
     private static final int AUDIT_ROUNDS = Integer.getInteger("bench.rounds", 6);
     /** The sink measured: {@code webhook} (default) or {@code log} (what recording and claiming cost without HTTP). */

@@ -65,7 +65,7 @@ public final class ExchangeLoadBenchmark {
 
     /** One measured scenario at one concurrency. */
     record Result(String scenario, int concurrency, long requests, long errors, double seconds, double p50Millis, double p99Millis,
-                  double serverCpuMicros, double benchCpuMicros) {
+                  double serverCpuMicros, double benchCpuMicros, double databaseCpuMicros) {
         double perSecond() {
             return requests / seconds;
         }
@@ -213,8 +213,8 @@ public final class ExchangeLoadBenchmark {
             report.add("\nSink: " + AUDIT_SINK + ("webhook".equals(AUDIT_SINK) ? ", batchSize " + AUDIT_BATCH : ""));
             report.add("\n| Concurrency | p50 sink off (ms, median) | p50 sink on (ms, median) | p50 change, median of paired rounds"
                     + " | Server CPU per request off / on (µs, median) | CPU change, median of paired rounds"
-                    + " | Load generator + receiver CPU per request off / on (µs, median) |"
-                    + "\n|---|---|---|---|---|---|---|");
+                    + " | Load generator + receiver CPU per request off / on (µs, median) | Database CPU per request off / on (µs, median) |"
+                    + "\n|---|---|---|---|---|---|---|---|");
             // The server keeps getting faster for minutes (JIT): warm both conditions up first, or the drift
             // between two rounds of a pair outweighs the effect being measured.
             for (boolean enabled : new boolean[] {true, false}) {
@@ -238,13 +238,16 @@ public final class ExchangeLoadBenchmark {
                     change.add((withSink.p50Millis() - withoutSink.p50Millis()) / withoutSink.p50Millis());
                     cpuChange.add((withSink.serverCpuMicros() - withoutSink.serverCpuMicros()) / withoutSink.serverCpuMicros());
                 }
-                report.add(String.format(Locale.ROOT, "| %d | %.1f | %.1f | %+.1f %% (rounds: %s) | %.0f / %.0f | %+.1f %% (rounds: %s) | %.0f / %.0f |",
+                report.add(String.format(Locale.ROOT, "| %d | %.1f | %.1f | %+.1f %% (rounds: %s) | %.0f / %.0f | %+.1f %% (rounds: %s) | %.0f / %.0f | %s |",
                         concurrency, median(off.stream().map(Result::p50Millis).toList()),
                         median(on.stream().map(Result::p50Millis).toList()), 100 * median(change), percentages(change),
                         median(off.stream().map(Result::serverCpuMicros).toList()),
                         median(on.stream().map(Result::serverCpuMicros).toList()), 100 * median(cpuChange), percentages(cpuChange),
                         median(off.stream().map(Result::benchCpuMicros).toList()),
-                        median(on.stream().map(Result::benchCpuMicros).toList())));
+                        median(on.stream().map(Result::benchCpuMicros).toList()),
+                        "postgres".equals(DB) ? String.format(Locale.ROOT, "%.0f / %.0f",
+                                median(off.stream().map(Result::databaseCpuMicros).toList()),
+                                median(on.stream().map(Result::databaseCpuMicros).toList())) : "in the server (H2)"));
             }
 
             if ("webhook".equals(AUDIT_SINK)) {
@@ -334,20 +337,36 @@ public final class ExchangeLoadBenchmark {
         AtomicLong errors = new AtomicLong();
         Duration cpuBefore = server == null ? Duration.ZERO : server.cpuTime();
         long benchCpuBefore = benchCpuNanos();
+        long databaseCpuBefore = databaseCpuNanos();
         long start = System.nanoTime();
         long[] counts = phase(concurrency, requests, measureSeconds, new Recorder(latencies, errors));
         double seconds = (System.nanoTime() - start) / 1e9;
         long total = Arrays.stream(counts).sum();
         double cpuMicros = server == null || total == 0 ? 0 : server.cpuTime().minus(cpuBefore).toNanos() / 1e3 / total;
         double benchCpuMicros = total == 0 ? 0 : (benchCpuNanos() - benchCpuBefore) / 1e3 / total;
+        double databaseCpuMicros = total == 0 ? 0 : (databaseCpuNanos() - databaseCpuBefore) / 1e3 / total;
         long[] all = Arrays.stream(latencies).flatMapToLong(Arrays::stream).sorted().toArray();
         Result result = new Result(scenario, concurrency, total, errors.get(), seconds,
-                percentile(all, 0.50) / 1e6, percentile(all, 0.99) / 1e6, cpuMicros, benchCpuMicros);
+                percentile(all, 0.50) / 1e6, percentile(all, 0.99) / 1e6, cpuMicros, benchCpuMicros, databaseCpuMicros);
         System.out.printf(Locale.ROOT, "%-42s c=%-3d %8.1f req/s  p50 %7.2f ms  p99 %7.2f ms  errors %d%s%n",
                 scenario, concurrency, result.perSecond(), result.p50Millis(), result.p99Millis(), result.errors(),
-                server == null ? "" : String.format(Locale.ROOT, "  server CPU %.0f µs/request, benchmark CPU %.0f µs/request",
-                        cpuMicros, benchCpuMicros));
+                server == null ? "" : String.format(Locale.ROOT, "  CPU µs/request: server %.0f, benchmark %.0f%s",
+                        cpuMicros, benchCpuMicros, "postgres".equals(DB) ? String.format(Locale.ROOT, ", database %.0f", databaseCpuMicros) : ""));
         return result;
+    }
+
+    /**
+     * CPU time of the PostgreSQL server's processes on this machine (its backends live as long as the server's
+     * connection pool), zero with the embedded H2: it shares the cores too, and the audit pipeline writes to it.
+     */
+    private static long databaseCpuNanos() {
+        if (!"postgres".equals(DB)) {
+            return 0;
+        }
+        return ProcessHandle.allProcesses()
+                .filter(p -> p.info().command().map(c -> c.endsWith("/postgres")).orElse(false))
+                .mapToLong(p -> p.info().totalCpuDuration().map(Duration::toNanos).orElse(0L))
+                .sum();
     }
 
     /** CPU time of this process (load generator and, in the audit part, the webhook receiver): they share the cores. */

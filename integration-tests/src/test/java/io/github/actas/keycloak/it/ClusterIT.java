@@ -182,6 +182,10 @@ class ClusterIT {
         assertThat(duplicates).isZero();
         assertThat(byA).isPositive();
         assertThat(byB).isPositive();
+        // Records their sinks take at once cost no outbox row: PostgreSQL's own counter of rows ever inserted
+        // into the table stays at zero (backends report it within 10 s of going idle; waited for below).
+        TokenExchangeIT.sleep(11_000);
+        assertThat(outboxInserts()).as("outbox rows written while every record was delivered at once").isZero();
 
         // A crash: node B holds leases on records it is sending when it is killed; node A takes them over
         // when the lease runs out. At least once: copies node B got out before dying are counted.
@@ -199,7 +203,22 @@ class ClusterIT {
         await("the 40 records of the crashed node", 90_000, () -> receiver.accepted().keySet().containsAll(crashIds));
         long crashDuplicates = crashIds.stream().mapToLong(id -> receiver.accepted().get(id).get() - 1).sum();
         System.out.printf("[ClusterIT] crash of node B: all 40 records delivered, %d more than once%n", crashDuplicates);
+        assertThat(java.nio.file.Files.readString(nodeA.logFile())).contains("Took over audit delivery from node");
+        // the other side of the zero above: node A put node B's records into the outbox, and the counter shows it
+        await("the takeover's outbox rows to be counted", 30_000, () -> outboxInserts() > 0);
         Http.delete(nodeA.adminUrl(REALM) + "/act-as/grants/" + grantId, admin(nodeA));
+    }
+
+    /** Rows ever inserted into the outbox table of this test's database, as PostgreSQL's statistics count them. */
+    private static long outboxInserts() {
+        try (Connection c = DriverManager.getConnection(POSTGRES + database, "postgres", "postgres");
+             var result = c.createStatement().executeQuery(
+                     "select coalesce(sum(n_tup_ins), 0) from pg_stat_user_tables where lower(relname) = 'act_as_audit_outbox'")) {
+            result.next();
+            return result.getLong(1);
+        } catch (SQLException e) {
+            throw new AssertionError(e);
+        }
     }
 
     private static List<String> ids(KeycloakServer node, String reasonPrefix) {

@@ -14,13 +14,12 @@ import org.keycloak.provider.Provider;
 
 /**
  * The one audit path. Every door and lifecycle step hands its record here; it is stored in Keycloak's
- * database with an outbox row naming each enabled sink of the realm (leased to this node), and handed to
- * this node's {@link AuditDelivery} after the transaction commits. The database row is the truth: the
- * hand-over only saves the worker from reading back what it has just written.
+ * database in the caller's transaction, naming the realm's enabled sinks and this node, and handed to
+ * this node's {@link AuditDelivery} once that transaction has committed (forgotten if it rolls back).
  */
 public final class ActAsAuditProvider implements Provider {
 
-    private static final String COMMITTED = ActAsAuditProvider.class.getName() + ".committed";
+    private static final String PENDING = ActAsAuditProvider.class.getName() + ".pending";
 
     private final KeycloakSession session;
     private final AuditDelivery delivery;
@@ -36,23 +35,35 @@ public final class ActAsAuditProvider implements Provider {
      * @return the stored record (with its id and time)
      */
     public AuditRecord record(RealmModel realm, AuditRecord.Builder builder) {
-        AuditRecord record = complete(realm, builder);
-        String sinks = persist(session, realm, record, delivery);
-        if (sinks != null) {
-            afterCommit().add(new AuditDelivery.Committed(record, sinks));
+        String sinks = enabledSinks(realm);
+        if (sinks == null) {
+            AuditRecord record = complete(realm, builder, Time.currentTimeMillis());
+            em(session).persist(AuditRecordEntity.of(record, null, null));
+            return record;
         }
+        InFlight.Entry entry = delivery.open();
+        AuditRecord record = complete(realm, builder, entry.time());
+        em(session).persist(AuditRecordEntity.of(record, sinks, delivery.writerId()));
+        pending().add(entry, new AuditDelivery.Committed(record, sinks));
         return record;
     }
 
     /** Stores a record in its own transaction, for refusals: the request itself is about to fail. */
     public AuditRecord recordNow(RealmModel realm, AuditRecord.Builder builder) {
-        AuditRecord record = complete(realm, builder);
-        String realmId = realm.getId();
-        String[] sinks = new String[1];
-        KeycloakModelUtils.runJobInTransaction(session.getKeycloakSessionFactory(),
-                own -> sinks[0] = persist(own, own.realms().getRealm(realmId), record, delivery));
-        if (sinks[0] != null) {
-            delivery.committed(List.of(new AuditDelivery.Committed(record, sinks[0])));
+        String sinks = enabledSinks(realm);
+        InFlight.Entry entry = sinks == null ? null : delivery.open();
+        AuditRecord record = complete(realm, builder, entry == null ? Time.currentTimeMillis() : entry.time());
+        try {
+            KeycloakModelUtils.runJobInTransaction(session.getKeycloakSessionFactory(),
+                    own -> em(own).persist(AuditRecordEntity.of(record, sinks, sinks == null ? null : delivery.writerId())));
+        } catch (RuntimeException e) {
+            if (entry != null) {
+                delivery.abandoned(List.of(entry));
+            }
+            throw e;
+        }
+        if (entry != null) {
+            delivery.committed(List.of(entry), List.of(new AuditDelivery.Committed(record, sinks)));
         }
         return record;
     }
@@ -68,19 +79,42 @@ public final class ActAsAuditProvider implements Provider {
     }
 
     /**
-     * The records this request's transaction stores, handed to this node's delivery worker once it has
-     * committed (one hook per request); on rollback they were never stored and are forgotten.
+     * The records this request's transaction stores with sinks: handed to this node's delivery worker once
+     * it has committed, forgotten if it rolls back (one hook per request).
      */
-    @SuppressWarnings("unchecked")
-    private List<AuditDelivery.Committed> afterCommit() {
-        List<AuditDelivery.Committed> committed = (List<AuditDelivery.Committed>) session.getAttribute(COMMITTED);
-        if (committed != null) {
-            return committed;
+    private Pending pending() {
+        Pending pending = (Pending) session.getAttribute(PENDING);
+        if (pending == null) {
+            pending = new Pending(delivery);
+            session.setAttribute(PENDING, pending);
+            session.getTransactionManager().enlistAfterCompletion(pending);
         }
-        List<AuditDelivery.Committed> records = new ArrayList<>(2);
-        session.setAttribute(COMMITTED, records);
-        afterCommit(() -> delivery.committed(records));
-        return records;
+        return pending;
+    }
+
+    private static final class Pending extends AbstractKeycloakTransaction {
+        private final AuditDelivery delivery;
+        private final List<InFlight.Entry> entries = new ArrayList<>(2);
+        private final List<AuditDelivery.Committed> records = new ArrayList<>(2);
+
+        Pending(AuditDelivery delivery) {
+            this.delivery = delivery;
+        }
+
+        void add(InFlight.Entry entry, AuditDelivery.Committed record) {
+            entries.add(entry);
+            records.add(record);
+        }
+
+        @Override
+        protected void commitImpl() {
+            delivery.committed(entries, records);
+        }
+
+        @Override
+        protected void rollbackImpl() {
+            delivery.abandoned(entries);
+        }
     }
 
     /** Runs {@code action} once the request's transaction has committed; nothing on rollback. */
@@ -98,23 +132,11 @@ public final class ActAsAuditProvider implements Provider {
         });
     }
 
-    private static AuditRecord complete(RealmModel realm, AuditRecord.Builder builder) {
-        long now = Time.currentTimeMillis();
-        return builder.id(RecordIds.next(now))
-                .time(now)
+    private static AuditRecord complete(RealmModel realm, AuditRecord.Builder builder, long time) {
+        return builder.id(RecordIds.next(time))
+                .time(time)
                 .realm(realm.getId(), realm.getName())
                 .build();
-    }
-
-    /** @return the sinks the record is pending for, null if none (then the worker has nothing to do) */
-    private static String persist(KeycloakSession session, RealmModel realm, AuditRecord record, AuditDelivery delivery) {
-        String sinks = enabledSinks(realm);
-        EntityManager em = session.getProvider(JpaConnectionProvider.class).getEntityManager();
-        em.persist(AuditRecordEntity.of(record));
-        if (sinks != null) {
-            em.persist(AuditOutboxEntity.of(record, sinks, delivery.node(), record.time() + delivery.leaseMillis()));
-        }
-        return sinks;
     }
 
     /**
@@ -132,6 +154,10 @@ public final class ActAsAuditProvider implements Provider {
             }
         });
         return ids.length() == 0 ? null : ids.toString();
+    }
+
+    private static EntityManager em(KeycloakSession session) {
+        return session.getProvider(JpaConnectionProvider.class).getEntityManager();
     }
 
     @Override

@@ -8,6 +8,7 @@ import io.github.actas.keycloak.ActAsVersion;
 import org.keycloak.Config;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
+import org.keycloak.models.utils.PostMigrationEvent;
 import org.keycloak.provider.ProviderConfigProperty;
 import org.keycloak.provider.ProviderConfigurationBuilder;
 import org.keycloak.provider.ProviderFactory;
@@ -53,8 +54,14 @@ public final class ActAsAuditProviderFactory implements ProviderFactory<ActAsAud
 
     @Override
     public void postInit(KeycloakSessionFactory factory) {
-        delivery = new AuditDelivery(factory, settings);
-        delivery.start();
+        AuditDelivery created = new AuditDelivery(factory, settings);
+        delivery = created;
+        // Records may be written (and queued) from now on; sending starts once the database is migrated.
+        factory.register(event -> {
+            if (event instanceof PostMigrationEvent) {
+                created.start();
+            }
+        });
     }
 
     @Override

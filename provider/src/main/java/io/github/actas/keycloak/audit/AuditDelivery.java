@@ -1,16 +1,19 @@
 package io.github.actas.keycloak.audit;
 
+import java.net.InetAddress;
 import java.net.URI;
+import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -33,14 +36,19 @@ import org.keycloak.models.RealmModel;
 import org.keycloak.models.utils.KeycloakModelUtils;
 
 /**
- * This node's delivery worker. It claims due outbox rows with a database lease (so nodes do not send the
- * same record in normal operation), sends them outside any transaction, then marks each sink done or
- * schedules a retry with exponential back-off and jitter. A crash between sending and marking means
- * the lease expires and the record is sent again: at least once, with the stable record id
- * (CloudEvents {@code id}, {@code webhook-id}) for de-duplication.
+ * This node's delivery worker. A record this node writes is sent right after its transaction commits,
+ * from {@link InFlight}, and costs the database nothing more than its own row when its sinks take it: its
+ * row names its sinks and this node, and this node's checkpoint row ({@link AuditWriters}), refreshed
+ * every heartbeat, says up to when everything it wrote has been dealt with. What cannot be sent at once
+ * (a failed attempt, a disabled sink, a backlog too large to hold, a clean shutdown) goes to the outbox,
+ * where retries with exponential back-off and jitter claim it under a database lease, so nodes do not
+ * send the same record in normal operation. If a node dies, the first other node to notice its silent
+ * checkpoint moves its records since that checkpoint to the outbox. A crash between sending and recording
+ * the outcome means a record is sent again: at least once, with the stable record id (CloudEvents
+ * {@code id}, {@code webhook-id}) for de-duplication.
  *
- * <p>The worker thread and sender threads are this node's machinery, not state: what is pending lives in
- * the database.
+ * <p>The threads and the in-flight registry are this node's machinery, not state: a crash loses neither a
+ * record nor the knowledge of which records to send, only which of them were sent already.
  */
 final class AuditDelivery {
 
@@ -55,7 +63,12 @@ final class AuditDelivery {
      */
     private static final long LINGER_MILLIS = 500;
     private static final int HOUSEKEEPING_BATCH = 500;
-    private static final int COMMITTED_CAPACITY = 10_000;
+    /** Committed records held for sending at most; beyond this the oldest go to the outbox, so memory stays bounded. */
+    private static final int READY_CAPACITY = 10_000;
+    /** A transaction holding an audit record open for this long is unusual enough to mention. */
+    private static final long LONG_OPEN_MILLIS = 10 * 60 * 1000L;
+    /** How often records kept only for disabled sinks are looked at again. */
+    private static final long PAUSED_RECHECK_MILLIS = 10 * 60 * 1000L;
 
     private final KeycloakSessionFactory factory;
     private final AuditSettings settings;
@@ -63,17 +76,17 @@ final class AuditDelivery {
     private final Semaphore wake = new Semaphore(0);
     private final AtomicLong delivered = new AtomicLong();
     private final AtomicBoolean dueNow = new AtomicBoolean();
-    /** This node's lease-owner id: records it writes are leased to it from the start. */
-    private final String node = UUID.randomUUID().toString();
-    /**
-     * Records this node committed and has not sent yet: a bounded hand-over, never the only copy (each is a
-     * leased database row). Past capacity a record simply waits for its lease to end and the due query.
-     */
-    private final BlockingQueue<Committed> committed = new LinkedBlockingQueue<>(COMMITTED_CAPACITY);
+    private final InFlight inFlight = new InFlight();
+    /** This node start's checkpoint: a fresh id per start, so a restarted node never mistakes an old row for its own. */
+    private final AuditWriters writers = new AuditWriters(UUID.randomUUID().toString(), hostName());
     private WebhookSender sender;
     private Thread worker;
+    private ScheduledExecutorService heartbeat;
     private volatile boolean running;
+    /** Whether this node's checkpoint row has been written: it must exist before the first record names it. */
+    private volatile boolean checkpointed;
     private long nextHousekeeping;
+    private long nextLongOpenWarning;
 
     AuditDelivery(KeycloakSessionFactory factory, AuditSettings settings) {
         this.factory = factory;
@@ -81,19 +94,34 @@ final class AuditDelivery {
         this.backoff = new Backoff(settings.retryBaseMillis(), settings.retryMaxMillis());
     }
 
+    /** Starts the worker and the heartbeat: once Keycloak's database is migrated (its tables exist). */
     void start() {
         sender = new WebhookSender(settings.maxInFlight());
         running = true;
+        heartbeat = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "act-as-audit-heartbeat"));
+        long interval = heartbeatMillis();
+        heartbeat.scheduleWithFixedDelay(this::heartbeat, interval, interval, TimeUnit.MILLISECONDS);
         worker = daemon(this::loop, "act-as-audit-delivery");
         worker.start();
+    }
+
+    /** Often enough that a lease never ends while this node is alive and well. */
+    private long heartbeatMillis() {
+        return Math.max(100, Math.min(settings.pollIntervalMillis(), settings.leaseMillis() / 4));
     }
 
     void stop() {
         running = false;
         wake.release();
+        if (heartbeat != null) {
+            heartbeat.shutdownNow();
+        }
         if (worker != null) {
             try {
                 worker.join(10_000);
+                if (heartbeat != null) {
+                    heartbeat.awaitTermination(5, TimeUnit.SECONDS);
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
@@ -101,53 +129,75 @@ final class AuditDelivery {
         if (sender != null) {
             sender.close();
         }
-        releaseUnsent();
+        if (checkpointed) {
+            handOverUnsent();
+        }
     }
 
-    /** On a clean shutdown, records handed over but not sent become due at once for the other nodes. */
-    private void releaseUnsent() {
-        List<String> ids = new ArrayList<>();
-        for (Committed record : committed) {
-            ids.add(record.record().id());
-        }
-        committed.clear();
+    /**
+     * On a clean shutdown, records not sent yet go to the outbox, due at once for the other nodes (or for
+     * this one after its restart), and the checkpoint is removed once nothing is left in flight.
+     */
+    private void handOverUnsent() {
+        List<InFlight.Entry> unsent = inFlight.drainReady();
         try {
-            for (int from = 0; from < ids.size(); from += settings.batchSize()) {
-                List<String> chunk = ids.subList(from, Math.min(ids.size(), from + settings.batchSize()));
-                KeycloakModelUtils.runJobInTransaction(factory, session -> em(session)
-                        .createNamedQuery("actAsOutbox.release")
-                        .setParameter("now", Time.currentTimeMillis()).setParameter("ids", padded(chunk))
-                        .setParameter("owner", node).executeUpdate());
+            if (!unsent.isEmpty()) {
+                toOutbox(unsent);
+            }
+            if (inFlight.size() == 0) {
+                KeycloakModelUtils.runJobInTransaction(factory, writers::retire);
+            } else {
+                beat();
             }
         } catch (RuntimeException e) {
-            LOG.infof("%d audit records are sent once their lease ends (%s)", ids.size(), e.toString());
+            LOG.infof("%d audit records are sent by another node once this node's lease has ended (%s)",
+                    inFlight.size(), e.toString());
         }
     }
 
-    String node() {
-        return node;
+    String writerId() {
+        return writers.writerId();
     }
 
-    long leaseMillis() {
-        return settings.leaseMillis();
-    }
-
-    /** Records this node has just committed (possibly none): deliver them now rather than at the next poll. */
-    void committed(List<Committed> records) {
-        int before = committed.size();
-        for (Committed record : records) {
-            if (!committed.offer(record)) {
-                LOG.debugf("Audit hand-over full: record %s is sent once its lease ends", record.record().id());
-            }
+    /** A record with sinks is about to be written in the current transaction: its place, and its time. */
+    InFlight.Entry open() {
+        if (!checkpointed) {
+            firstCheckpoint();
         }
-        // Wake the worker for the first record (it then lingers) and for a full batch (it stops lingering).
-        int after = committed.size();
-        if (before == 0 || (before < settings.batchSize() && after >= settings.batchSize())) {
+        return inFlight.open(Time.currentTimeMillis());
+    }
+
+    /**
+     * Before the first record naming this node is written (perhaps during Keycloak's start, before the
+     * heartbeat runs), its checkpoint row must exist, or a crash right then would leave that record to no one.
+     */
+    private synchronized void firstCheckpoint() {
+        if (!checkpointed) {
+            KeycloakModelUtils.runJobInTransaction(factory,
+                    session -> writers.beat(session, Time.currentTimeMillis(), inFlight.safeBefore(Time.currentTimeMillis())));
+            checkpointed = true;
+        }
+    }
+
+    /** Records this node has just committed: deliver them now rather than at the next poll. */
+    void committed(List<InFlight.Entry> entries, List<Committed> records) {
+        boolean wakeUp = false;
+        for (int i = 0; i < entries.size(); i++) {
+            int ready = inFlight.commit(entries.get(i), records.get(i));
+            // Wake the worker for the first record (it then lingers) and for a full batch (it stops lingering).
+            wakeUp |= ready == 1 || ready == settings.batchSize();
+        }
+        if (wakeUp) {
             wakeUp();
         }
     }
 
-    /** Records became due (a sink was resumed): look for them now rather than at the next poll. */
+    /** The records' transaction rolled back: they were never stored. */
+    void abandoned(List<InFlight.Entry> entries) {
+        entries.forEach(inFlight::abandon);
+    }
+
+    /** Records became due (a sink was resumed, a silent node's records taken over): look for them now. */
     void dueNow() {
         dueNow.set(true);
         wakeUp();
@@ -160,14 +210,14 @@ final class AuditDelivery {
         }
     }
 
-    /** Waits until a full batch has been handed over or the oldest record handed over has waited long enough. */
+    /** Waits until a full batch is ready or the oldest ready record has waited long enough. */
     private void linger() throws InterruptedException {
-        while (running && committed.size() < settings.batchSize()) {
-            Committed oldest = committed.peek();
+        while (running && inFlight.readyCount() < settings.batchSize()) {
+            InFlight.Entry oldest = inFlight.peekReady();
             if (oldest == null) {
                 return;
             }
-            long left = oldest.record().time() + LINGER_MILLIS - Time.currentTimeMillis();
+            long left = oldest.time() + LINGER_MILLIS - Time.currentTimeMillis();
             if (left <= 0) {
                 return;
             }
@@ -183,7 +233,7 @@ final class AuditDelivery {
         long nextPoll = 0;
         while (running) {
             try {
-                if (committed.isEmpty()) {
+                if (inFlight.readyCount() == 0) {
                     wake.tryAcquire(settings.pollIntervalMillis(), TimeUnit.MILLISECONDS);
                 }
                 linger();
@@ -191,9 +241,9 @@ final class AuditDelivery {
                 if (!running) {
                     return;
                 }
-                deliverCommitted();
+                deliverReady();
                 // Records written here were just handled; the due query is for retries, backlogs, resumed
-                // sinks and other nodes' expired leases, so once per poll interval is enough unless asked.
+                // sinks and silent nodes' records, so once per poll interval is enough unless asked.
                 long now = System.currentTimeMillis();
                 if (now >= nextPoll || dueNow.getAndSet(false)) {
                     nextPoll = now + settings.pollIntervalMillis();
@@ -209,24 +259,120 @@ final class AuditDelivery {
             } catch (RuntimeException e) {
                 // The database may be briefly unavailable (startup, failover): nothing is lost, try again later.
                 LOG.warnf("Audit delivery round failed, will retry: %s", e.toString());
+                pause();
             }
         }
     }
 
-    /** How often records kept only for disabled sinks are looked at again. */
-    private static final long PAUSED_RECHECK_MILLIS = 10 * 60 * 1000L;
-
-    /** Sends a batch of the records this node has just committed, which it holds the lease of from the start. */
-    private void deliverCommitted() {
-        List<Committed> batch = new ArrayList<>();
-        committed.drainTo(batch, settings.batchSize());
-        // A record whose lease might run out before it is sent is left to the due query, so that no other
-        // node takes it over while this one is still sending it.
-        long now = Time.currentTimeMillis();
-        batch.removeIf(c -> now - c.record().time() > settings.leaseMillis() / 2);
-        if (!batch.isEmpty()) {
-            deliver(session -> tasks(session, batch));
+    private void pause() {
+        try {
+            wake.tryAcquire(settings.pollIntervalMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            running = false;
         }
+    }
+
+    /**
+     * The heartbeat, on its own thread so that a slow receiver cannot delay it: keeps the ready queue
+     * bounded, publishes this node's checkpoint, and takes over the records of nodes that fell silent.
+     */
+    private void heartbeat() {
+        try {
+            List<InFlight.Entry> overflow = inFlight.overflow(READY_CAPACITY);
+            if (!overflow.isEmpty()) {
+                LOG.debugf("Audit backlog: %d records go to the outbox", overflow.size());
+                toOutbox(overflow);
+            }
+            warnAboutLongOpenRecords();
+            beat();
+            long now = Time.currentTimeMillis();
+            List<AuditWriterEntity> silent = new ArrayList<>();
+            KeycloakModelUtils.runJobInTransaction(factory,
+                    session -> silent.addAll(writers.silentSince(session, now - settings.leaseMillis())));
+            for (AuditWriterEntity writer : silent) {
+                int[] moved = new int[1];
+                KeycloakModelUtils.runJobInTransaction(factory, session -> moved[0] = writers.takeOver(session, writer, now));
+                if (moved[0] > 0) {
+                    dueNow();
+                }
+            }
+        } catch (RuntimeException e) {
+            LOG.warnf("Audit heartbeat failed, will retry: %s", e.toString());
+        }
+    }
+
+    private void beat() {
+        try {
+            KeycloakModelUtils.runJobInTransaction(factory,
+                    session -> writers.beat(session, Time.currentTimeMillis(), inFlight.safeBefore(Time.currentTimeMillis())));
+            checkpointed = true;
+        } catch (RuntimeException e) {
+            LOG.warnf("Audit checkpoint could not be written, will retry: %s", e.toString());
+        }
+    }
+
+    /** An open record holds this node's checkpoint back (after a crash, more would be sent twice): say so. */
+    private void warnAboutLongOpenRecords() {
+        InFlight.Entry open = inFlight.oldestOpen();
+        long now = Time.currentTimeMillis();
+        if (open != null && now - open.time() > LONG_OPEN_MILLIS && now >= nextLongOpenWarning) {
+            nextLongOpenWarning = now + LONG_OPEN_MILLIS;
+            LOG.warnf("An audit record's transaction has been open since %s", java.time.Instant.ofEpochMilli(open.time()));
+        }
+    }
+
+    /** Sends a batch of the records this node has just committed. */
+    private void deliverReady() {
+        List<InFlight.Entry> batch = inFlight.take(settings.batchSize());
+        if (batch.isEmpty()) {
+            return;
+        }
+        List<Committed> records = new ArrayList<>(batch.size());
+        batch.forEach(entry -> records.add(entry.committed()));
+        try {
+            deliver(session -> tasks(session, records, batch));
+        } catch (RuntimeException e) {
+            inFlight.retry(batch);
+            throw e;
+        }
+    }
+
+    /** Moves ready records to the outbox, due now: the claim path sends them (on whichever node). */
+    private void toOutbox(List<InFlight.Entry> entries) {
+        long now = Time.currentTimeMillis();
+        try {
+            KeycloakModelUtils.runJobInTransaction(factory, session -> {
+                EntityManager em = em(session);
+                Map<String, AuditOutboxEntity> existing = existingOutboxRows(em, entries.stream()
+                        .map(e -> e.committed().record().id()).toList());
+                for (InFlight.Entry entry : entries) {
+                    AuditRecord record = entry.committed().record();
+                    AuditOutboxEntity row = existing.get(record.id());
+                    if (row == null) {
+                        em.persist(AuditOutboxEntity.of(record.id(), record.realmId(), record.time(), entry.committed().sinks(), now));
+                    } else {
+                        row.setNextAttempt(Math.min(row.getNextAttempt(), now));
+                    }
+                }
+            });
+        } catch (RuntimeException e) {
+            inFlight.retry(entries);
+            throw e;
+        }
+        inFlight.done(entries);
+    }
+
+    /** Outbox rows that already exist for some of these records (another node took them over meanwhile). */
+    private static Map<String, AuditOutboxEntity> existingOutboxRows(EntityManager em, List<String> ids) {
+        Map<String, AuditOutboxEntity> rows = new HashMap<>();
+        if (!ids.isEmpty()) {
+            for (AuditOutboxEntity row : em.createNamedQuery("actAsOutbox.byIds", AuditOutboxEntity.class)
+                    .setParameter("ids", padded(ids)).getResultList()) {
+                rows.put(row.getRecordId(), row);
+            }
+        }
+        return rows;
     }
 
     /** Claims and sends due records: retries, backlogs, and records whose writing node went away. */
@@ -252,16 +398,26 @@ final class AuditDelivery {
         }
         List<Result> results = send(http[0], tasks);
         KeycloakModelUtils.runJobInTransaction(factory, session -> complete(session, tasks, results));
+        List<InFlight.Entry> finished = new ArrayList<>();
+        for (Task task : tasks) {
+            if (task.entry() != null) {
+                finished.add(task.entry());
+            }
+        }
+        inFlight.done(finished);
         return tasks.size();
     }
 
-    /** A record this node has committed, with the sinks it is pending for. */
+    /** A record committed, with the sinks it is for. */
     record Committed(AuditRecord record, String sinks) {
     }
 
-    /** A claimed record and what to do with each of its pending sinks. */
+    /**
+     * A record and what to do with each of its pending sinks; {@code entry} is its place in this node's
+     * in-flight registry when it was just written here, null when it was claimed from the outbox.
+     */
     record Task(String recordId, AuditRecord record, List<String> pending, List<Target> deliver,
-                        Set<String> gone, Set<String> paused) {
+                Set<String> gone, Set<String> paused, InFlight.Entry entry) {
     }
 
     /** A sink, resolved once per batch: its config, signing key, address and request timeouts. */
@@ -301,8 +457,7 @@ final class AuditDelivery {
         if (due.isEmpty()) {
             return List.of();
         }
-        // A fresh owner per claim, not the node's id: rows this node leased when writing them may still be
-        // in its hand-over, and reading back "leased to this node" would send them twice.
+        // A fresh owner per claim: reading back "leased by this claim" returns exactly the rows it won.
         String owner = UUID.randomUUID().toString();
         List<String> ids = padded(due);
         em.createNamedQuery("actAsOutbox.lease")
@@ -332,15 +487,20 @@ final class AuditDelivery {
             em.createNamedQuery("actAsOutbox.done").setParameter("ids", padded(new ArrayList<>(sinksOf.keySet())))
                     .executeUpdate();
         }
-        return tasks(session, rows);
+        return tasks(session, rows, null);
     }
 
-    /** Resolves each record's pending sinks: those to deliver to now, those paused, those gone. */
-    private static List<Task> tasks(KeycloakSession session, List<Committed> records) {
+    /**
+     * Resolves each record's pending sinks: those to deliver to now, those paused, those gone.
+     *
+     * @param entries the records' in-flight entries (same order), or null for records claimed from the outbox
+     */
+    private static List<Task> tasks(KeycloakSession session, List<Committed> records, List<InFlight.Entry> entries) {
         Map<String, RealmModel> realms = new HashMap<>();
         Map<String, Target> targets = new HashMap<>();
         List<Task> tasks = new ArrayList<>(records.size());
-        for (Committed pendingRecord : records) {
+        for (int i = 0; i < records.size(); i++) {
+            Committed pendingRecord = records.get(i);
             AuditRecord record = pendingRecord.record();
             RealmModel realm = realms.computeIfAbsent(record.realmId(), id -> session.realms().getRealm(id));
             List<String> pending = split(pendingRecord.sinks());
@@ -360,7 +520,7 @@ final class AuditDelivery {
                     deliver.add(target);
                 }
             }
-            tasks.add(new Task(record.id(), record, pending, deliver, gone, paused));
+            tasks.add(new Task(record.id(), record, pending, deliver, gone, paused, entries == null ? null : entries.get(i)));
         }
         return tasks;
     }
@@ -414,6 +574,8 @@ final class AuditDelivery {
         }
 
         List<String> done = new ArrayList<>();
+        Map<Task, List<String>> remainingOf = new IdentityHashMap<>();
+        List<String> freshIds = new ArrayList<>();
         for (Task task : tasks) {
             List<String> remaining = new ArrayList<>(task.pending());
             remaining.removeAll(succeeded.getOrDefault(task.recordId(), Set.of()));
@@ -421,13 +583,35 @@ final class AuditDelivery {
             if (!task.gone().isEmpty()) {
                 LOG.infof("Audit record %s will not reach sinks %s: they no longer exist", task.recordId(), task.gone());
             }
-            if (remaining.isEmpty()) {
+            if (!remaining.isEmpty()) {
+                remainingOf.put(task, remaining);
+                if (task.entry() != null) {
+                    freshIds.add(task.recordId());
+                }
+            } else if (task.entry() == null) {
                 done.add(task.recordId());
-                continue;
             }
-            AuditOutboxEntity row = em.find(AuditOutboxEntity.class, task.recordId());
-            if (row == null) {
-                continue;
+            // a record just written here that every sink took leaves no trace but its own row
+        }
+        // Records just written here that a sink did not take get an outbox row; one may exist already if
+        // another node took this one's records over while it was silent.
+        Map<String, AuditOutboxEntity> existing = existingOutboxRows(em, freshIds);
+        for (Map.Entry<Task, List<String>> pending : remainingOf.entrySet()) {
+            Task task = pending.getKey();
+            List<String> remaining = pending.getValue();
+            AuditOutboxEntity row;
+            if (task.entry() == null) {
+                row = em.find(AuditOutboxEntity.class, task.recordId());
+                if (row == null) {
+                    continue;
+                }
+            } else {
+                row = existing.get(task.recordId());
+                if (row == null) {
+                    AuditRecord record = task.record();
+                    row = AuditOutboxEntity.of(record.id(), record.realmId(), record.time(), String.join(",", remaining), now);
+                    em.persist(row);
+                }
             }
             row.setPendingSinks(String.join(",", remaining));
             row.setLeaseOwner(null);
@@ -558,6 +742,15 @@ final class AuditDelivery {
 
     private static EntityManager em(KeycloakSession session) {
         return session.getProvider(JpaConnectionProvider.class).getEntityManager();
+    }
+
+    /** For log lines about a takeover: which machine a silent node ran on. */
+    private static String hostName() {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            return "unknown host";
+        }
     }
 
     static Thread daemon(Runnable runnable, String name) {

@@ -8,10 +8,10 @@ import jakarta.persistence.NamedQuery;
 import jakarta.persistence.Table;
 
 /**
- * What is still to deliver: one narrow row per record that has sinks to reach, written in the record's
- * transaction and deleted once every sink has it. The record row itself is written once and never
- * updated: on PostgreSQL an update of an indexed column rewrites the row and every index entry, which
- * made marking a wide, five-index record delivered cost as much as storing it.
+ * A record still to deliver that its writing node could not simply send: a failed attempt waiting for its
+ * retry, a sink disabled meanwhile, a backlog too large to hold, or a node that stopped or died first. One
+ * narrow row per record, deleted once every sink has it. A record that reaches its sinks at once never
+ * gets one: its row in {@link AuditRecordEntity} and its node's checkpoint are enough to find it again.
  */
 @Entity
 @Table(name = "ACT_AS_AUDIT_OUTBOX")
@@ -25,11 +25,10 @@ import jakarta.persistence.Table;
                         + " where o.recordId in :ids and o.nextAttempt <= :now"),
         @NamedQuery(name = "actAsOutbox.leased",
                 query = "select o from AuditOutboxEntity o where o.recordId in :ids and o.leaseOwner = :owner"),
+        @NamedQuery(name = "actAsOutbox.byIds",
+                query = "select o from AuditOutboxEntity o where o.recordId in :ids"),
         @NamedQuery(name = "actAsOutbox.done",
                 query = "delete from AuditOutboxEntity o where o.recordId in :ids"),
-        @NamedQuery(name = "actAsOutbox.release",
-                query = "update AuditOutboxEntity o set o.nextAttempt = :now, o.leaseOwner = null, o.leaseUntil = null"
-                        + " where o.recordId in :ids and o.leaseOwner = :owner"),
         @NamedQuery(name = "actAsOutbox.resume",
                 query = "update AuditOutboxEntity o set o.nextAttempt = :now where o.pendingSinks like :pattern"
                         + " and (o.leaseUntil is null or o.leaseUntil < :now)"),
@@ -70,19 +69,14 @@ public class AuditOutboxEntity {
     @Column(name = "LAST_ERROR", length = 1000)
     private String lastError;
 
-    /**
-     * A record pending for the given sinks, leased from the start by the node that writes it (which delivers
-     * it right after commit); if that node dies, the lease runs out and the record is due for any node.
-     */
-    static AuditOutboxEntity of(AuditRecord record, String pendingSinks, String leaseOwner, long leaseUntil) {
+    /** A record waiting for the given sinks, due at {@code nextAttempt}, not leased to anyone. */
+    static AuditOutboxEntity of(String recordId, String realmId, long recordTime, String pendingSinks, long nextAttempt) {
         AuditOutboxEntity e = new AuditOutboxEntity();
-        e.recordId = record.id();
-        e.realmId = record.realmId();
-        e.recordTime = record.time();
+        e.recordId = recordId;
+        e.realmId = realmId;
+        e.recordTime = recordTime;
         e.pendingSinks = pendingSinks;
-        e.leaseOwner = leaseOwner;
-        e.leaseUntil = leaseUntil;
-        e.nextAttempt = leaseUntil;
+        e.nextAttempt = nextAttempt;
         return e;
     }
 

@@ -9,7 +9,9 @@ import jakarta.persistence.Table;
 
 /**
  * A stored audit record: one insert, in the transaction of the action it describes, and never updated
- * afterwards. What is still to deliver lives in {@link AuditOutboxEntity}.
+ * afterwards. It names the sinks it is for and the node that wrote it: that node delivers it, and should
+ * the node die first, its checkpoint ({@link AuditWriterEntity}) tells another node to. What is waiting
+ * for a retry lives in {@link AuditOutboxEntity}.
  */
 @Entity
 @Table(name = "ACT_AS_AUDIT_RECORD")
@@ -20,6 +22,11 @@ import jakarta.persistence.Table;
                 // per realm, so that the (realm, time) index bounds it rather than a walk of the whole table;
                 // a record still in the outbox is kept until it has been delivered or given up
                 query = "delete from AuditRecordEntity r where r.realmId = :realmId and r.time < :before"
+                        + " and not exists (select o.recordId from AuditOutboxEntity o where o.recordId = r.id)"),
+        // a silent node's records it may not have delivered, per realm on the (realm, time) index
+        @NamedQuery(name = "actAsAudit.undeliveredOfWriter",
+                query = "select r.id, r.time, r.sinks from AuditRecordEntity r where r.realmId = :realmId and r.time >= :since"
+                        + " and r.writerId = :writerId and r.sinks is not null"
                         + " and not exists (select o.recordId from AuditOutboxEntity o where o.recordId = r.id)")
 })
 public class AuditRecordEntity {
@@ -63,6 +70,14 @@ public class AuditRecordEntity {
 
     @Column(name = "ENDED_BY_USERNAME", length = 255)
     private String endedByUsername;
+
+    /** Comma-separated ids of the sinks the record is for (the realm's enabled sinks when it was written), or null. */
+    @Column(name = "SINKS", length = 1000)
+    private String sinks;
+
+    /** The node start that wrote it and delivers it ({@link AuditWriterEntity}), when it has sinks. */
+    @Column(name = "WRITER_ID", length = 36)
+    private String writerId;
 
     @Column(name = "ACT_MODE", length = 16)
     private String mode;
@@ -267,8 +282,10 @@ public class AuditRecordEntity {
     }
 
     /** The row of a record. */
-    public static AuditRecordEntity of(AuditRecord record) {
+    public static AuditRecordEntity of(AuditRecord record, String sinks, String writerId) {
         AuditRecordEntity e = new AuditRecordEntity();
+        e.sinks = sinks;
+        e.writerId = writerId;
         e.id = record.id();
         e.realmId = record.realmId();
         e.realmName = record.realmName();

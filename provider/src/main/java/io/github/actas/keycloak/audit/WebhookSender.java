@@ -132,9 +132,19 @@ final class WebhookSender {
     private List<AuditDelivery.Result> sendAll(CloseableHttpClient http, List<Request> chunk) {
         List<AuditDelivery.Result> results = new ArrayList<>(chunk.size());
         Map<AuditDelivery.Target, Mac> macs = new IdentityHashMap<>();
+        // A receiver that cannot be reached or does not answer in time is not tried again in this chunk: one
+        // timeout per chunk, not one per record (the rest wait for their retry in the outbox).
+        Map<AuditDelivery.Target, String> unreachable = new IdentityHashMap<>();
         for (Request request : chunk) {
-            Mac mac = macs.computeIfAbsent(request.target(), target -> WebhookSignature.mac(target.key()));
-            String error = sendOne(http, request, mac);
+            String error = unreachable.get(request.target());
+            if (error == null) {
+                Mac mac = macs.computeIfAbsent(request.target(), target -> WebhookSignature.mac(target.key()));
+                Outcome outcome = sendOne(http, request, mac);
+                error = outcome.error();
+                if (outcome.unreachable()) {
+                    unreachable.put(request.target(), error);
+                }
+            }
             for (Delivery delivery : request.deliveries()) {
                 results.add(error == null ? AuditDelivery.Result.ok(delivery.task(), delivery.target())
                         : AuditDelivery.Result.failed(delivery.task(), delivery.target(), error));
@@ -143,8 +153,12 @@ final class WebhookSender {
         return results;
     }
 
-    /** @return null once the receiver has accepted the request, else what went wrong */
-    private String sendOne(CloseableHttpClient http, Request request, Mac mac) {
+    /** What a request came to: accepted (no error), answered with a refusal, or no answer at all. */
+    private record Outcome(String error, boolean unreachable) {
+        static final Outcome ACCEPTED = new Outcome(null, false);
+    }
+
+    private Outcome sendOne(CloseableHttpClient http, Request request, Mac mac) {
         AuditDelivery.Target target = request.target();
         AuditSinkConfig sink = target.config();
         String messageId;
@@ -178,9 +192,9 @@ final class WebhookSender {
         try (CloseableHttpResponse response = http.execute(post)) {
             int status = response.getStatusLine().getStatusCode();
             drain(response.getEntity());
-            return status >= 200 && status < 300 ? null : "HTTP " + status + " from " + target.host();
+            return status >= 200 && status < 300 ? Outcome.ACCEPTED : new Outcome("HTTP " + status + " from " + target.host(), false);
         } catch (IOException | RuntimeException e) {
-            return describe(e, post.isAborted(), sink, target.host());
+            return new Outcome(describe(e, post.isAborted(), sink, target.host()), true);
         } finally {
             deadline.cancel(false);
         }

@@ -5,13 +5,14 @@ import java.util.List;
 import io.github.actas.keycloak.audit.AuditOutboxEntity;
 import io.github.actas.keycloak.audit.AuditRecordEntity;
 import io.github.actas.keycloak.audit.AuditSinkStateEntity;
+import io.github.actas.keycloak.audit.AuditWriterEntity;
 import org.keycloak.connections.jpa.entityprovider.JpaEntityProvider;
 
 /** Adds the Act-As tables to Keycloak's persistence unit; Keycloak runs the Liquibase changelog at startup. */
 public final class ActAsJpaEntityProvider implements JpaEntityProvider {
 
     private static final List<Class<?>> ENTITIES = List.of(ActAsSessionEntity.class, AuditRecordEntity.class,
-            AuditOutboxEntity.class, AuditSinkStateEntity.class);
+            AuditOutboxEntity.class, AuditSinkStateEntity.class, AuditWriterEntity.class);
 
     @Override
     public List<Class<?>> getEntities() {

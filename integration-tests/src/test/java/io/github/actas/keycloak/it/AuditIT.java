@@ -301,6 +301,56 @@ class AuditIT extends KeycloakIT {
     }
 
     @Test
+    void recordsInFlightWhenKeycloakIsKilledAreDeliveredAfterItStarts() throws Exception {
+        // A receiver that takes two seconds per record, within its sink's timeout: the server is still
+        // sending when it is killed (no shutdown, nothing handed over), and the restarted server finds its
+        // earlier run's checkpoint silent and delivers what that run may not have.
+        int port;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            port = socket.getLocalPort();
+        }
+        String slowSecret = WebhookReceiver.newSecret();
+        WebhookReceiver slow = new WebhookReceiver(port, slowSecret, 2_000);
+        slow.start();
+        slow.mode(WebhookReceiver.Mode.SLOW_OK);
+        String admin = masterAdminToken();
+        Http.Response created = Http.postJson(sinksUrl(), admin, Map.of("name", "siem-slow", "type", "webhook",
+                "url", slow.url(), "secret", slowSecret, "timeoutMillis", 10_000));
+        assertThat(created.status()).as(created.toString()).isEqualTo(201);
+        String sinkUrl = sinksUrl() + "/" + created.json().get("id").asText();
+        try {
+            String reason = "KILL-" + UUID.randomUUID().toString().substring(0, 6);
+            String actor = oidc.login("portal", "admin1");
+            for (int i = 0; i < 20; i++) {
+                assertThat(oidc.impersonate("portal", actor, "user2", "reason", reason + "-" + i).status()).isEqualTo(200);
+            }
+            List<String> ids = records("").findParents("reason").stream()
+                    .filter(r -> r.path("reason").asText().startsWith(reason)).map(r -> r.get("id").asText()).toList();
+            assertThat(ids).hasSize(20);
+            await("the server sending", 10_000, () -> ids.stream().anyMatch(slow.accepted()::containsKey));
+            // The embedded H2 writes committed transactions to its file within half a second: a kill right
+            // after the requests would lose the records themselves, not only their delivery.
+            TokenExchangeIT.sleep(2_000);
+
+            server.kill();
+            assertThat(ids.stream().filter(slow.accepted()::containsKey).count()).as("still sending when killed")
+                    .isLessThan(ids.size());
+            slow.mode(WebhookReceiver.Mode.OK);
+            server.start();
+            await("the 20 records after the kill", 60_000, () -> slow.accepted().keySet().containsAll(ids));
+            long duplicates = ids.stream().mapToLong(id -> slow.accepted().get(id).get() - 1).sum();
+            System.out.println("[AuditIT] kill: 20 records in flight, all delivered after the restart, " + duplicates
+                    + " more than once");
+            assertThat(java.util.regex.Pattern.compile("Took over audit delivery from node \\S+ \\(.*\\), silent since \\S+: "
+                    + "[1-9][0-9]* records").matcher(Files.readString(server.logFile())).find())
+                    .as("the restarted server took over its earlier run's records").isTrue();
+        } finally {
+            assertThat(Http.delete(sinkUrl, masterAdminToken()).status()).isEqualTo(204);
+            slow.stop();
+        }
+    }
+
+    @Test
     void aRefusalIsRecordedAndARolledBackActionIsNot() {
         String actor = oidc.login("portal", "admin1");
         String denied = "DENY-" + UUID.randomUUID().toString().substring(0, 6);

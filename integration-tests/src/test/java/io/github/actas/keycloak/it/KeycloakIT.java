@@ -69,8 +69,10 @@ public abstract class KeycloakIT {
             KeycloakServer server = KeycloakServer.of(Path.of(home),
                     List.of("--db=dev-file", "--health-enabled=true", "--cache=local"),
                     // housekeeping every 2 s, so a test can watch a session end at its hard end;
-                    // audit retries within seconds, so tests can watch outages heal
+                    // audit retries within seconds, so tests can watch outages heal; a short lease, so a test
+                    // can watch a restarted server take over what it was sending when it was killed
                     List.of("--spi-jpa-entity-provider--act-as-entities--purge-interval-seconds=2",
+                            "--spi-act-as-audit--act-as-audit--lease-seconds=5",
                             "--spi-act-as-audit--act-as-audit--poll-interval-millis=200",
                             "--spi-act-as-audit--act-as-audit--retry-base-millis=200",
                             "--spi-act-as-audit--act-as-audit--retry-max-millis=2000"));

@@ -3,12 +3,17 @@ package io.github.actas.keycloak.audit;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import io.github.actas.keycloak.ActAsVersion;
 import org.keycloak.Config;
+import org.keycloak.connections.httpclient.HttpClientProvider;
+import org.keycloak.connections.jpa.JpaConnectionProvider;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
+import org.keycloak.models.RealmProvider;
 import org.keycloak.models.utils.PostMigrationEvent;
+import org.keycloak.provider.Provider;
 import org.keycloak.provider.ProviderConfigProperty;
 import org.keycloak.provider.ProviderConfigurationBuilder;
 import org.keycloak.provider.ProviderFactory;
@@ -62,6 +67,15 @@ public final class ActAsAuditProviderFactory implements ProviderFactory<ActAsAud
                 created.start();
             }
         });
+    }
+
+    /**
+     * Closed before these (Keycloak closes a factory before those it depends on): a clean shutdown still
+     * has the database, the realm cache and the HTTP client to finish or hand over what is in flight.
+     */
+    @Override
+    public Set<Class<? extends Provider>> dependsOn() {
+        return Set.of(JpaConnectionProvider.class, RealmProvider.class, HttpClientProvider.class);
     }
 
     @Override

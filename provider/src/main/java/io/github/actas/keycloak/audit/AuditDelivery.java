@@ -86,6 +86,8 @@ final class AuditDelivery {
     /** Whether this node's checkpoint row has been written: it must exist before the first record names it. */
     private volatile boolean checkpointed;
     private long nextHousekeeping;
+    /** Consecutive failed rounds of the worker (its thread only). */
+    private int failedRounds;
     private long nextLongOpenWarning;
 
     AuditDelivery(KeycloakSessionFactory factory, AuditSettings settings) {
@@ -257,10 +259,15 @@ final class AuditDelivery {
                 Thread.currentThread().interrupt();
                 return;
             } catch (RuntimeException e) {
-                // The database may be briefly unavailable (startup, failover): nothing is lost, try again later.
-                LOG.warnf("Audit delivery round failed, will retry: %s", e.toString());
+                // The database may be briefly unavailable (failover; Keycloak stopping its caches while shutting
+                // down): nothing is lost, try again later. Only a failure that repeats is a warning.
+                failedRounds++;
+                LOG.logf(failedRounds > 1 ? Logger.Level.WARN : Logger.Level.INFO,
+                        "Audit delivery round failed, will retry: %s", e.toString());
                 pause();
+                continue;
             }
+            failedRounds = 0;
         }
     }
 

@@ -390,10 +390,12 @@ public final class ExchangeLoadBenchmark {
             workers.add(pool.submit(() -> {
                 long[] mine = new long[4096];
                 int n = 0;
+                long sent = 0;
                 int i = worker;
                 while (System.nanoTime() < deadline) {
                     HttpRequest request = requests.apply(i);
                     i += concurrency;
+                    sent++;
                     long t0 = System.nanoTime();
                     HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
                     long took = System.nanoTime() - t0;
@@ -410,7 +412,7 @@ public final class ExchangeLoadBenchmark {
                 if (recorder != null) {
                     recorder.latencies()[worker] = Arrays.copyOf(mine, n);
                 }
-                return (long) n;
+                return sent;
             }));
         }
         long[] counts = new long[concurrency];

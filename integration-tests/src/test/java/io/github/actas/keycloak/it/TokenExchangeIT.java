@@ -91,6 +91,26 @@ class TokenExchangeIT extends KeycloakIT {
     }
 
     @Test
+    void aSessionNearItsEndIsSucceededOnceNotOnEveryRequest() throws InterruptedException {
+        // grant brief: 6 s, so from 3 s before its end an identical request is not given the old session
+        String actor = oidc.login("portal", "brief");
+        String first = sid(oidc.impersonate("portal", actor, "user3", "reason", "R-9"));
+        assertThat(sid(oidc.impersonate("portal", actor, "user3", "reason", "R-9"))).isEqualTo(first);
+        Thread.sleep(4_000);
+        String successor = sid(oidc.impersonate("portal", actor, "user3", "reason", "R-9"));
+        String next = sid(oidc.impersonate("portal", actor, "user3", "reason", "R-9"));
+        String another = sid(oidc.impersonate("portal", actor, "user3", "reason", "R-9"));
+        assertThat(successor).isNotEqualTo(first);
+        assertThat(next).isEqualTo(successor);
+        assertThat(another).isEqualTo(successor);
+    }
+
+    private static String sid(Http.Response response) {
+        assertThat(response.status()).as(response.toString()).isEqualTo(200);
+        return Oidc.claims(response.json().get("access_token").asText()).get("sid").asText();
+    }
+
+    @Test
     void targetMayBeNamedById() {
         Http.Response response = oidc.impersonate("portal", oidc.login("portal", "admin1"), userId("user2"));
         assertThat(response.status()).as(response.toString()).isEqualTo(200);

@@ -291,7 +291,7 @@ final class ActAsTokenExchangeProvider extends StandardTokenExchangeProvider {
                     draft.issuer(), draft.grantId(), draft.grantName(), draft.clientId(), draft.reason(), draft.acr(),
                     now, now + decision.durationSeconds(), draft.nestedAct());
             userSession = sessions.start(realm, target, notes);
-            if (!reuse.linkInUse()) {
+            if (reuse.relink()) {
                 sessions.link(parent, target, notes, userSession);
             }
         } else {

@@ -81,9 +81,8 @@ public final class ActAsSessions {
         UserSessionModel child = childId == null ? null : session.sessions().getUserSession(realm, childId);
         ActAsSession existing = ActAsSession.of(child);
         if (existing == null || existing.expiredAt(Time.currentTime())) {
-            return new Reuse(null, false);
+            return new Reuse(null, true);
         }
-        long remaining = existing.expires() - Time.currentTime();
         boolean same = child.getUser().getId().equals(target.getId())
                 && existing.mode() == wanted.mode()
                 && Objects.equals(existing.actorId(), wanted.actorId())
@@ -92,19 +91,26 @@ public final class ActAsSessions {
                 && Objects.equals(existing.reason(), wanted.reason())
                 && Objects.equals(existing.acr(), wanted.acr())
                 && Objects.equals(existing.nestedAct(), wanted.nestedAct());
+        if (!same) {
+            return new Reuse(null, false);
+        }
+        long remaining = existing.expires() - Time.currentTime();
         boolean worthIt = remaining >= Math.min(MIN_REUSE_REMAINING_SECONDS, durationSeconds / 2);
-        return new Reuse(same && worthIt ? child : null, true);
+        // Too close to its end: the session started now succeeds it, and the requests after this one reuse that.
+        return worthIt ? new Reuse(child, false) : new Reuse(null, true);
     }
 
     /**
      * What {@link #reusable} found.
      *
-     * @param session    the session to reuse, or null
-     * @param linkInUse  whether the parent already points at a live Act-As session (reused or not): then
-     *                   the pointer is left alone, so that varied requests do not keep rewriting the
-     *                   parent session (which every concurrent request of that actor would contend on)
+     * @param session the session to reuse, or null
+     * @param relink  whether a session started now should become the one the parent points at: yes when the
+     *                parent points at none that is live, or at this request's own session near its end; no
+     *                when it points at a live session of a different request, so that varied requests do
+     *                not keep rewriting the parent session (which every concurrent request of that actor
+     *                would contend on)
      */
-    public record Reuse(UserSessionModel session, boolean linkInUse) {
+    public record Reuse(UserSessionModel session, boolean relink) {
     }
 
     /** Remembers on the parent session which Act-As session it started, for {@link #reusable}. */

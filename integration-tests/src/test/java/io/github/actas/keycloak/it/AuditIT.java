@@ -2,7 +2,6 @@ package io.github.actas.keycloak.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.time.Instant;
 import java.util.HashSet;
@@ -33,10 +32,7 @@ class AuditIT extends KeycloakIT {
     static void setUp() throws Exception {
         ensureRealm(REALM);
         oidc = new Oidc(server, REALM);
-        int port;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            port = socket.getLocalPort();
-        }
+        int port = Ports.free();
         secret = WebhookReceiver.newSecret();
         receiver = new WebhookReceiver(port, secret, 2_000);
         receiver.start();
@@ -234,10 +230,7 @@ class AuditIT extends KeycloakIT {
 
     @Test
     void aBatchedSinkSendsSignedCloudEventBatchesAndLosesNothingInAnOutage() throws Exception {
-        int port;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            port = socket.getLocalPort();
-        }
+        int port = Ports.free();
         String batchSecret = WebhookReceiver.newSecret();
         WebhookReceiver batches = new WebhookReceiver(port, batchSecret, 2_000);
         String admin = masterAdminToken();
@@ -305,10 +298,7 @@ class AuditIT extends KeycloakIT {
         // A receiver that takes two seconds per record, within its sink's timeout: the server is still
         // sending when it is killed (no shutdown, nothing handed over), and the restarted server finds its
         // earlier run's checkpoint silent and delivers what that run may not have.
-        int port;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            port = socket.getLocalPort();
-        }
+        int port = Ports.free();
         String slowSecret = WebhookReceiver.newSecret();
         WebhookReceiver slow = new WebhookReceiver(port, slowSecret, 2_000);
         slow.start();

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.net.URLEncoder;
@@ -61,9 +60,7 @@ class BrowserIT extends KeycloakIT {
         });
         callback.start();
         callbackUrl = "http://127.0.0.1:" + callback.getAddress().getPort() + "/callback";
-        try (ServerSocket socket = new ServerSocket(0)) {
-            smtpPort = socket.getLocalPort();
-        }
+        smtpPort = Ports.free();
         ServerSetup smtpSetup = new ServerSetup(smtpPort, "127.0.0.1", ServerSetup.PROTOCOL_SMTP);
         smtpSetup.setServerStartupTimeout(15_000);
         mail = new GreenMail(smtpSetup);

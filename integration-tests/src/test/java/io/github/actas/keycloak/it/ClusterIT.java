@@ -2,7 +2,6 @@ package io.github.actas.keycloak.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -64,10 +63,7 @@ class ClusterIT {
     }
 
     private static List<String> startOptions() throws Exception {
-        int jgroupsPort;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            jgroupsPort = socket.getLocalPort();
-        }
+        int jgroupsPort = Ports.free();
         return List.of("--db-url=" + POSTGRES + database, "--db-username=postgres", "--db-password=postgres",
                 // one public name, so a token issued by either node is valid on both
                 "--hostname=" + HOSTNAME,
@@ -149,10 +145,7 @@ class ClusterIT {
     @Test
     @Order(2)
     void recordsAreDeliveredOnceAcrossNodesAndSurviveACrash() throws Exception {
-        int port;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            port = socket.getLocalPort();
-        }
+        int port = Ports.free();
         String secret = WebhookReceiver.newSecret();
         receiver = new WebhookReceiver(port, secret, 3_000);
         receiver.start();

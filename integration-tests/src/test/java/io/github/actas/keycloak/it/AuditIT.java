@@ -275,17 +275,23 @@ class AuditIT extends KeycloakIT {
         }
     }
 
+    /** Twenty impersonations by admin1 with reasons {@code prefix-0..19}: the ids of their records. */
+    private static List<String> twentyImpersonations(String prefix) {
+        String actor = oidc.login("portal", "admin1");
+        for (int i = 0; i < 20; i++) {
+            assertThat(oidc.impersonate("portal", actor, "user2", "reason", prefix + "-" + i).status()).isEqualTo(200);
+        }
+        List<String> ids = records("").findParents("reason").stream()
+                .filter(r -> r.path("reason").asText().startsWith(prefix)).map(r -> r.get("id").asText()).toList();
+        assertThat(ids).hasSize(20);
+        return ids;
+    }
+
     @Test
     void recordsPendingWhenKeycloakStopsAreDeliveredAfterItStarts() {
         String reason = "RESTART-" + UUID.randomUUID().toString().substring(0, 6);
         receiver.stop();
-        String actor = oidc.login("portal", "admin1");
-        for (int i = 0; i < 20; i++) {
-            assertThat(oidc.impersonate("portal", actor, "user2", "reason", reason + "-" + i).status()).isEqualTo(200);
-        }
-        List<String> ids = records("").findParents("reason").stream()
-                .filter(r -> r.path("reason").asText().startsWith(reason)).map(r -> r.get("id").asText()).toList();
-        assertThat(ids).hasSize(20);
+        List<String> ids = twentyImpersonations(reason);
 
         server.stop();
         receiver.start();
@@ -310,13 +316,7 @@ class AuditIT extends KeycloakIT {
         String sinkUrl = sinksUrl() + "/" + created.json().get("id").asText();
         try {
             String reason = "KILL-" + UUID.randomUUID().toString().substring(0, 6);
-            String actor = oidc.login("portal", "admin1");
-            for (int i = 0; i < 20; i++) {
-                assertThat(oidc.impersonate("portal", actor, "user2", "reason", reason + "-" + i).status()).isEqualTo(200);
-            }
-            List<String> ids = records("").findParents("reason").stream()
-                    .filter(r -> r.path("reason").asText().startsWith(reason)).map(r -> r.get("id").asText()).toList();
-            assertThat(ids).hasSize(20);
+            List<String> ids = twentyImpersonations(reason);
             await("the server sending", 10_000, () -> ids.stream().anyMatch(slow.accepted()::containsKey));
             // The embedded H2 writes committed transactions to its file within half a second: a kill right
             // after the requests would lose the records themselves, not only their delivery.

@@ -459,6 +459,7 @@ class AuditIT extends KeycloakIT {
             paged.addAll(ids(Http.get(auditUrl() + "?" + window + "&first=" + first + "&max=2", masterAdminToken()).json()));
         }
         assertThat(paged).isEqualTo(all);
+        // As strings: times always carry three fraction digits, so string order is time order.
         List<String> times = new java.util.ArrayList<>();
         records(window).forEach(r -> times.add(r.get("time").asText()));
         assertThat(times).isSortedAccordingTo(java.util.Comparator.reverseOrder());

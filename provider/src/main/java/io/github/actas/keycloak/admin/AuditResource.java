@@ -165,7 +165,7 @@ public final class AuditResource {
     }
 
     private static String iso(Long millis) {
-        return millis == null ? null : Instant.ofEpochMilli(millis).toString();
+        return millis == null ? null : AuditJson.timestamp(millis);
     }
 
     private EntityManager em() {

@@ -3,7 +3,8 @@ package io.github.actas.keycloak.audit;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.List;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
@@ -27,6 +28,13 @@ public final class AuditJson {
     public static final String CONTENT_TYPE = "application/cloudevents+json";
     /** The CloudEvents JSON batch format's media type, for sinks that send several records per request. */
     public static final String BATCH_CONTENT_TYPE = "application/cloudevents-batch+json";
+
+    /*
+     * Always three fraction digits (Instant.toString drops them on a whole second), so that times sort as
+     * strings too: consumers often order or compare records by this field without parsing it.
+     */
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'")
+            .withZone(ZoneOffset.UTC);
 
     // Configured once; thread-safe. Nulls are written: a field that is null says so rather than vanishing.
     private static final ObjectMapper MAPPER = JsonMapper.builder()
@@ -146,6 +154,11 @@ public final class AuditJson {
     }
 
     private static String time(AuditRecord r) {
-        return Instant.ofEpochMilli(r.time()).toString();
+        return timestamp(r.time());
+    }
+
+    /** An epoch-millisecond time as an ISO-8601 UTC instant with exactly three fraction digits. */
+    public static String timestamp(long epochMillis) {
+        return TIME.format(java.time.Instant.ofEpochMilli(epochMillis));
     }
 }

@@ -38,6 +38,16 @@ class AuditFormatsTest {
     }
 
     @Test
+    void timesKeepThreeFractionDigitsSoTheySortAsStrings() {
+        String wholeSecond = AuditJson.timestamp(1_795_000_001_000L);
+        String justBefore = AuditJson.timestamp(1_795_000_000_999L);
+        assertThat(wholeSecond).isEqualTo("2026-11-18T11:06:41.000Z");
+        assertThat(justBefore).isEqualTo("2026-11-18T11:06:40.999Z");
+        assertThat(wholeSecond).isGreaterThan(justBefore);
+        assertThat(AuditJson.timestamp(1_795_000_001_034L)).isGreaterThan(wholeSecond);
+    }
+
+    @Test
     void recordsOfAGroupAndOfAnEndedSessionCarryThoseFields() throws Exception {
         AuditRecord ended = AuditRecord.builder(AuditTypes.ENDED, AuditRecord.ALLOWED).id("rec-2").time(0)
                 .realm("realm-id", "acme").initiatingUser("a-id", "admin1").effectiveGroup("/support")
@@ -48,7 +58,7 @@ class AuditFormatsTest {
         assertThat(json.get(1).has("effectiveUser")).isFalse();
         assertThat(json.get(1).get("endedBy").get("username").asText()).isEqualTo("admin2");
         assertThat(json.get(1).get("reason").asText()).isEqualTo("quote \" and\nnewline");
-        assertThat(json.get(1).get("time").asText()).isEqualTo("1970-01-01T00:00:00Z");
+        assertThat(json.get(1).get("time").asText()).isEqualTo("1970-01-01T00:00:00.000Z");
         assertThat(new ObjectMapper().readTree(AuditJson.records(List.of()))).isEmpty();
     }
 

@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.Set;
 
 import io.github.actas.keycloak.ActAsVersion;
+import org.jboss.logging.Logger;
 import org.keycloak.Config;
 import org.keycloak.connections.httpclient.HttpClientProvider;
 import org.keycloak.connections.jpa.JpaConnectionProvider;
@@ -27,6 +28,7 @@ import org.keycloak.provider.ServerInfoAwareProviderFactory;
 public final class ActAsAuditProviderFactory implements ProviderFactory<ActAsAuditProvider>, ServerInfoAwareProviderFactory {
 
     public static final String PROVIDER_ID = "act-as-audit";
+    private static final Logger LOG = Logger.getLogger(ActAsAuditProviderFactory.class);
 
     static final String POLL_INTERVAL_MILLIS = "poll-interval-millis";
     static final String BATCH_SIZE = "batch-size";
@@ -49,12 +51,20 @@ public final class ActAsAuditProviderFactory implements ProviderFactory<ActAsAud
         AuditSettings d = AuditSettings.DEFAULTS;
         settings = new AuditSettings(
                 Math.max(50, config.getLong(POLL_INTERVAL_MILLIS, d.pollIntervalMillis())),
-                Math.max(1, config.getInt(BATCH_SIZE, d.batchSize())),
+                batchSize(config.getInt(BATCH_SIZE, d.batchSize())),
                 Math.max(5, config.getInt(LEASE_SECONDS, (int) (d.leaseMillis() / 1000))) * 1000L,
                 Math.max(10, config.getLong(RETRY_BASE_MILLIS, d.retryBaseMillis())),
                 Math.max(100, config.getLong(RETRY_MAX_MILLIS, d.retryMaxMillis())),
                 Math.max(1, config.getInt(MAX_IN_FLIGHT, d.maxInFlight())),
                 Math.max(0, config.getInt(RECORD_RETENTION_DAYS, d.recordRetentionDays())));
+    }
+
+    private static int batchSize(int configured) {
+        if (configured > AuditSettings.MAX_BATCH_SIZE) {
+            LOG.warnf("%s %d is above its maximum; using %d", BATCH_SIZE, configured, AuditSettings.MAX_BATCH_SIZE);
+            return AuditSettings.MAX_BATCH_SIZE;
+        }
+        return Math.max(1, configured);
     }
 
     @Override
@@ -92,7 +102,7 @@ public final class ActAsAuditProviderFactory implements ProviderFactory<ActAsAud
                 .property().name(POLL_INTERVAL_MILLIS).type("long").defaultValue(d.pollIntervalMillis())
                 .helpText("How often this node looks for records due for a retry (and refreshes its checkpoint); records it writes are sent within about half a second.").add()
                 .property().name(BATCH_SIZE).type("int").defaultValue(d.batchSize())
-                .helpText("Records a node sends or claims at a time.").add()
+                .helpText("Records a node sends or claims at a time (1-" + AuditSettings.MAX_BATCH_SIZE + ").").add()
                 .property().name(LEASE_SECONDS).type("int").defaultValue(d.leaseMillis() / 1000)
                 .helpText("How long a node may be silent before another delivers the records it wrote; how long a claimed batch of retries is reserved.").add()
                 .property().name(RETRY_BASE_MILLIS).type("long").defaultValue(d.retryBaseMillis())

@@ -4,5 +4,15 @@ package io.github.actas.keycloak.audit;
 public record AuditSettings(long pollIntervalMillis, int batchSize, long leaseMillis, long retryBaseMillis,
                             long retryMaxMillis, int maxInFlight, int recordRetentionDays) {
 
-    public static final AuditSettings DEFAULTS = new AuditSettings(1_000, 200, 60_000, 1_000, 300_000, 16, 365);
+    /**
+     * Largest batch: its ids go into "id in (...)" lists padded to a power of two (512 here), which stays
+     * under the 1,000 elements some databases (Oracle) allow in one list.
+     */
+    public static final int MAX_BATCH_SIZE = 500;
+
+    /*
+     * A batch of 500: under load a node then sends at most about two batches a second (the linger closes a
+     * batch after half a second), each with a fixed cost of two transactions and a sink-state update.
+     */
+    public static final AuditSettings DEFAULTS = new AuditSettings(1_000, MAX_BATCH_SIZE, 60_000, 1_000, 300_000, 16, 365);
 }

@@ -20,9 +20,9 @@ class InListPaddingTest {
     }
 
     @Test
-    void aBatchOfUpToTwoHundredHasTenShapes() {
-        assertThat(IntStream.rangeClosed(0, 200)
+    void theLargestBatchHasElevenShapesAndStaysUnderOraclesThousandElementList() {
+        assertThat(IntStream.rangeClosed(0, AuditSettings.MAX_BATCH_SIZE)
                 .map(n -> AuditDelivery.padded(IntStream.range(0, n).mapToObj(Integer::toString).toList()).size())
-                .distinct().boxed().toList()).containsExactly(0, 1, 2, 4, 8, 16, 32, 64, 128, 256);
+                .distinct().boxed().toList()).containsExactly(0, 1, 2, 4, 8, 16, 32, 64, 128, 256, 512);
     }
 }

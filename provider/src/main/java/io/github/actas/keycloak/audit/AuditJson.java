@@ -3,6 +3,7 @@ package io.github.actas.keycloak.audit;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
@@ -159,6 +160,6 @@ public final class AuditJson {
 
     /** An epoch-millisecond time as an ISO-8601 UTC instant with exactly three fraction digits. */
     public static String timestamp(long epochMillis) {
-        return TIME.format(java.time.Instant.ofEpochMilli(epochMillis));
+        return TIME.format(Instant.ofEpochMilli(epochMillis));
     }
 }

@@ -2,7 +2,6 @@ package io.github.actas.keycloak.harness;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -40,8 +39,8 @@ public final class KeycloakServer {
         this.home = home;
         this.buildOptions = List.copyOf(buildOptions);
         this.startOptions = List.copyOf(startOptions);
-        this.httpPort = freePort();
-        this.managementPort = freePort();
+        this.httpPort = Ports.free();
+        this.managementPort = Ports.free();
         this.log = home.resolve("keycloak-it.log");
     }
 
@@ -262,14 +261,6 @@ public final class KeycloakServer {
     private List<String> logLines() {
         try {
             return Files.exists(log) ? Files.readAllLines(log) : List.of();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -15,6 +15,7 @@ import java.util.function.BooleanSupplier;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.actas.keycloak.harness.Http;
 import io.github.actas.keycloak.harness.KeycloakServer;
+import io.github.actas.keycloak.harness.Ports;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;

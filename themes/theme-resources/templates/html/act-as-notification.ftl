@@ -1,9 +1,11 @@
 <html>
 <body>
-<p>${kcSanitize(msg("actAsNotificationGreeting", target))?no_esc}</p>
-<p>${kcSanitize(msg("actAsNotificationBody", actor, started, duration))?no_esc}</p>
-<#if reason?has_content><p>${kcSanitize(msg("actAsNotificationReason", reason))?no_esc}</p></#if>
-<p>${kcSanitize(msg("actAsNotificationGrant", grant, expires))?no_esc}</p>
-<p>${kcSanitize(msg("actAsNotificationFooter"))?no_esc}</p>
+<#-- Auto-escaped, never through kcSanitize: it decodes entities and keeps links, and these values (a reason,
+     names) are typed by people. -->
+<p>${msg("actAsNotificationGreeting", target)}</p>
+<p>${msg("actAsNotificationBody", actor, started, duration)}</p>
+<#if reason?has_content><p>${msg("actAsNotificationReason", reason)}</p></#if>
+<p>${msg("actAsNotificationGrant", grant, expires)}</p>
+<p>${msg("actAsNotificationFooter")}</p>
 </body>
 </html>

@@ -124,6 +124,7 @@ public final class ExchangeLoadBenchmark {
         // short retries, so that a backlog built while the receiver is "down" drains at once
         actAsOptions.add("--spi-act-as-audit--act-as-audit--retry-base-millis=200");
         actAsOptions.add("--spi-act-as-audit--act-as-audit--retry-max-millis=1000");
+        actAsOptions.add("--spi-act-as-audit--act-as-audit--webhook-private-networks=127.0.0.1/32");
         KeycloakServer actAs = KeycloakServer.of(home, BUILD, actAsOptions).startFresh(realms);
         List<String> auditReport = new ArrayList<>();
         try {

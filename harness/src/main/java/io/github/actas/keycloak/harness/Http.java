@@ -70,13 +70,19 @@ public final class Http {
 
     /** A form post; pairs may repeat a name. */
     public static Response postForm(String url, java.util.List<String[]> form) {
+        return postForm(url, form, Map.of());
+    }
+
+    /** A form post with extra request headers (cookies, Origin, Sec-Fetch-Site: what a browser would send). */
+    public static Response postForm(String url, java.util.List<String[]> form, Map<String, String> headers) {
         String encoded = form.stream()
                 .map(p -> URLEncoder.encode(p[0], StandardCharsets.UTF_8) + "="
                         + URLEncoder.encode(p[1], StandardCharsets.UTF_8))
                 .collect(Collectors.joining("&"));
-        return send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(60))
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString(encoded)).build());
+        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(60))
+                .header("Content-Type", "application/x-www-form-urlencoded");
+        headers.forEach(builder::header);
+        return send(builder.POST(HttpRequest.BodyPublishers.ofString(encoded)).build());
     }
 
     /** A JSON string is sent as is; anything else is serialized. */

@@ -153,6 +153,23 @@ final class Browser implements AutoCloseable {
         return driver.findElements(By.cssSelector(css));
     }
 
+    /** The browser's cookies for the current site, as a Cookie request header. */
+    String cookieHeader() {
+        StringBuilder out = new StringBuilder();
+        for (org.openqa.selenium.Cookie cookie : driver.manage().getCookies()) {
+            if (out.length() > 0) {
+                out.append("; ");
+            }
+            out.append(cookie.getName()).append('=').append(cookie.getValue());
+        }
+        return out.toString();
+    }
+
+    /** The page's HTML as the server sent it and scripts left it. */
+    String pageSource() {
+        return driver.getPageSource();
+    }
+
     Object script(String javascript) {
         return driver.executeScript(javascript);
     }

@@ -73,7 +73,8 @@ class ClusterIT {
                 "--spi-act-as-audit--act-as-audit--poll-interval-millis=200",
                 "--spi-act-as-audit--act-as-audit--retry-base-millis=200",
                 "--spi-act-as-audit--act-as-audit--retry-max-millis=2000",
-                "--spi-act-as-audit--act-as-audit--lease-seconds=5");
+                "--spi-act-as-audit--act-as-audit--lease-seconds=5",
+                "--spi-act-as-audit--act-as-audit--webhook-private-networks=127.0.0.1/32");
     }
 
     @AfterAll

@@ -39,6 +39,7 @@ class GrantsApiIT extends KeycloakIT {
         ObjectNode expected = grant.deepCopy();
         expected.put("id", id);
         expected.put("enabled", true);
+        expected.put("trustActorUsernames", false);
         assertThat(created.json()).isEqualTo(expected);
 
         Http.Response fetched = Http.get(created.header("Location"), token);

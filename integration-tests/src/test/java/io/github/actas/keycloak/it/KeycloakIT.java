@@ -75,7 +75,9 @@ public abstract class KeycloakIT {
                             "--spi-act-as-audit--act-as-audit--lease-seconds=5",
                             "--spi-act-as-audit--act-as-audit--poll-interval-millis=200",
                             "--spi-act-as-audit--act-as-audit--retry-base-millis=200",
-                            "--spi-act-as-audit--act-as-audit--retry-max-millis=2000"));
+                            "--spi-act-as-audit--act-as-audit--retry-max-millis=2000",
+                            // the tests' webhook receivers listen on 127.0.0.1; everything else private stays refused
+                            "--spi-act-as-audit--act-as-audit--webhook-private-networks=127.0.0.1/32"));
             server.startFresh(Path.of(System.getProperty("actas.realm-export", "../realm-export")));
             Runtime.getRuntime().addShutdownHook(new Thread(server::stop, "keycloak-stop"));
             shared = server;

@@ -49,6 +49,12 @@ final class Oidc {
         return response.json();
     }
 
+    /** The status of a password grant (whether the password still works). */
+    int loginStatus(String clientId, String username, String password) {
+        return Http.postForm(tokenUrl(), Map.of("grant_type", "password", "client_id", clientId,
+                "client_secret", clientId + "-secret", "username", username, "password", password)).status();
+    }
+
     String clientCredentials(String clientId) {
         Http.Response response = Http.postForm(tokenUrl(), Map.of("grant_type", "client_credentials",
                 "client_id", clientId, "client_secret", clientId + "-secret"));

@@ -57,7 +57,7 @@ public final class TargetList {
         Policy policy = policyProvider.policy(realm);
         Principal actor = policyProvider.principal(realm, person);
         List<Grant> grants = new ArrayList<>();
-        for (Grant grant : policy.grantsOf(actor)) {
+        for (Grant grant : policy.grantsOf(actor, policyProvider.directory(realm, console))) {
             if (grant.modes().contains(Mode.IMPERSONATE)) {
                 grants.add(grant);
             }

@@ -1,5 +1,6 @@
 package io.github.actas.keycloak.admin;
 
+import org.keycloak.models.GroupModel;
 import org.keycloak.models.UserModel;
 import org.keycloak.services.resources.admin.fgap.AdminPermissionEvaluator;
 
@@ -36,6 +37,16 @@ final class AdminAccess {
     /** The audit trail: view-events, or the readers of grants. */
     boolean canReadAudit() {
         return auth.realm().canViewEvents() || canRead();
+    }
+
+    /** Whether the caller may see this user (explain never says more about anyone else). */
+    boolean canView(UserModel user) {
+        return auth.users().canView(user);
+    }
+
+    /** Whether the caller may see this group. */
+    boolean canView(GroupModel group) {
+        return auth.groups().canView(group);
     }
 
     /** The administrator making the request. */

@@ -1,7 +1,6 @@
 package io.github.actas.keycloak.admin;
 
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -15,6 +14,7 @@ import io.github.actas.keycloak.audit.AuditSinkConfig;
 import io.github.actas.keycloak.audit.AuditSinkProviderFactory;
 import io.github.actas.keycloak.audit.AuditSinkStateEntity;
 import io.github.actas.keycloak.audit.AuditTypes;
+import io.github.actas.keycloak.policy.GrantFields;
 import io.github.actas.keycloak.policy.GrantValidationException;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.TypedQuery;
@@ -59,6 +59,8 @@ public final class AuditResource {
             return AdminErrors.forbidden("reading the audit trail needs view-events, view-realm or view-users");
         }
         try {
+            GrantFields.text("actor", actor, 255);
+            GrantFields.text("target", target, 1000);
             if (type != null && !AuditTypes.ALL.contains(type)) {
                 throw new GrantValidationException("type", "unknown record type '" + type + "' (known: " + String.join(", ", AuditTypes.ALL) + ")");
             }
@@ -154,14 +156,8 @@ public final class AuditResource {
     }
 
     private static Long instant(String field, String value) {
-        if (value == null || value.isBlank()) {
-            return null;
-        }
-        try {
-            return Instant.parse(value).toEpochMilli();
-        } catch (DateTimeParseException e) {
-            throw new GrantValidationException(field, "'" + value + "' is not an ISO-8601 instant such as 2026-01-01T00:00:00Z");
-        }
+        Instant instant = GrantFields.instant(field, value); // bounded: far-off years cannot overflow the query
+        return instant == null ? null : instant.toEpochMilli();
     }
 
     private static String iso(Long millis) {

@@ -71,15 +71,17 @@ public final class ExplainResource {
             ClientModel client = clientId == null ? null : realm.getClientByClientId(clientId);
             Policy evaluated = request.grants() == null ? policy.policy(realm) : draft(request.grants());
 
-            UserModel actorUser = policy.directory(realm, client).findUserModel(actorName);
+            VisibleDirectory directory = new VisibleDirectory(policy.directory(realm, client), access);
+            UserModel actorUser = directory.findUserModel(actorName);
             if (actorUser == null) {
+                // The same words for a missing actor and one the caller may not see.
                 return ok(new ExplainResponse(false, null, List.of("actor '" + actorName + "' does not exist in this realm")));
             }
             Principal actor = policy.principal(realm, actorUser);
             ActAsRequest actAs = new ActAsRequest(actor, mode, target, group, clientId,
                     GrantFields.text("reason", request.reason(), MAX_TEXT),
                     GrantFields.text("acr", request.acr(), 64));
-            Decision decision = policy.decide(evaluated, realm, client, actAs, true);
+            Decision decision = policy.decide(evaluated, directory, actAs, true);
             return ok(new ExplainResponse(decision.allowed(),
                     decision.grant() == null ? null : decision.grant().name(), decision.reasons()));
         } catch (GrantValidationException e) {
@@ -107,7 +109,7 @@ public final class ExplainResource {
         if (representations.size() > 10_000) {
             throw new GrantValidationException("grants", "at most 10000 draft grants");
         }
-        RealmCatalog catalog = policy.catalog(realm);
+        RealmCatalog catalog = new VisibleCatalog(policy.catalog(realm), session, realm, access);
         List<Grant> grants = new ArrayList<>();
         Set<String> names = new HashSet<>();
         for (int i = 0; i < representations.size(); i++) {

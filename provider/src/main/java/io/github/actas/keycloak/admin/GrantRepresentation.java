@@ -13,7 +13,7 @@ import io.github.actas.keycloak.policy.Selector;
 /** The grants JSON contract of DESIGN.md. Absent booleans take their defaults; lists are never null on output. */
 @JsonPropertyOrder({"id", "name", "description", "enabled", "actors", "targets", "modes", "clients",
         "maxDurationSeconds", "requireReason", "reasonPattern", "requireAcr", "notifyTarget",
-        "allowPrivilegedTargets", "notBefore", "notAfter"})
+        "allowPrivilegedTargets", "notBefore", "notAfter", "trustActorUsernames"})
 public record GrantRepresentation(
         String id,
         String name,
@@ -30,7 +30,8 @@ public record GrantRepresentation(
         Boolean notifyTarget,
         Boolean allowPrivilegedTargets,
         String notBefore,
-        String notAfter) {
+        String notAfter,
+        Boolean trustActorUsernames) {
 
     @JsonPropertyOrder({"users", "groups", "roles", "clients"})
     public record Actors(List<String> users, List<String> groups, List<String> roles, List<String> clients) {
@@ -71,7 +72,8 @@ public record GrantRepresentation(
                 grant.notifyTarget(),
                 grant.allowPrivilegedTargets(),
                 grant.notBefore() == null ? null : grant.notBefore().toString(),
-                grant.notAfter() == null ? null : grant.notAfter().toString());
+                grant.notAfter() == null ? null : grant.notAfter().toString(),
+                grant.trustActorUsernames());
     }
 
     /**
@@ -113,7 +115,8 @@ public record GrantRepresentation(
                 notifyTarget != null && notifyTarget,
                 allowPrivilegedTargets != null && allowPrivilegedTargets,
                 GrantFields.instant(p + "notBefore", notBefore),
-                GrantFields.instant(p + "notAfter", notAfter));
+                GrantFields.instant(p + "notAfter", notAfter),
+                trustActorUsernames != null && trustActorUsernames);
     }
 
     private static List<String> sorted(List<String> values) {

@@ -4,11 +4,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-import io.github.actas.keycloak.audit.ActAsAuditProvider;
-import io.github.actas.keycloak.audit.AuditRecord;
-import io.github.actas.keycloak.audit.AuditTypes;
 import io.github.actas.keycloak.session.ActAsSessionEntity;
 import io.github.actas.keycloak.session.ActAsSessions;
+import io.github.actas.keycloak.session.EndReason;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -22,7 +20,6 @@ import org.keycloak.events.admin.ResourceType;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
-import org.keycloak.models.UserSessionModel;
 import org.keycloak.services.resources.admin.AdminEventBuilder;
 
 /**
@@ -90,6 +87,18 @@ public final class SessionsResource {
         return ok(result);
     }
 
+    @GET
+    @Path("{id}")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response get(@PathParam("id") String id) {
+        if (!access.canRead()) {
+            return AdminErrors.forbidden("reading act-as sessions needs view-users or view-realm");
+        }
+        ActAsSessionEntity row = sessions.find(realm, id);
+        return row == null || sessions.live(realm, row) == null ? AdminErrors.notFound("act-as session not found")
+                : ok(SessionRepresentation.of(row));
+    }
+
     @DELETE
     @Path("{id}")
     public Response end(@PathParam("id") String id) {
@@ -97,11 +106,15 @@ public final class SessionsResource {
             return AdminErrors.forbidden("ending act-as sessions needs manage-users or manage-realm");
         }
         ActAsSessionEntity row = sessions.find(realm, id);
-        UserSessionModel userSession = row == null ? null : sessions.live(realm, row);
-        if (userSession == null) {
+        if (row == null) {
             return AdminErrors.notFound("act-as session not found");
         }
-        revoke(row, userSession);
+        if (sessions.live(realm, row) == null) {
+            // Keycloak had already removed it: record that end (once), and say it is not running
+            sessions.end(realm, row.getId(), EndReason.GONE, null);
+            return AdminErrors.notFound("act-as session not found");
+        }
+        revoke(row);
         return Response.noContent().build();
     }
 
@@ -121,10 +134,11 @@ public final class SessionsResource {
             do {
                 batch = sessions.active(realm, user.getId(), null, 0, END_BATCH);
                 for (ActAsSessionEntity row : batch) {
-                    UserSessionModel userSession = sessions.live(realm, row);
-                    if (userSession != null) {
-                        revoke(row, userSession);
+                    if (sessions.live(realm, row) != null) {
+                        revoke(row);
                         ended++;
+                    } else {
+                        sessions.end(realm, row.getId(), EndReason.GONE, null);
                     }
                 }
             } while (batch.size() == END_BATCH);
@@ -140,13 +154,10 @@ public final class SessionsResource {
         return user != null ? user : session.users().getUserById(realm, usernameOrId);
     }
 
-    private void revoke(ActAsSessionEntity row, UserSessionModel userSession) {
-        UserModel admin = access.admin();
-        session.getProvider(ActAsAuditProvider.class).record(realm,
-                ActAsSessions.describe(AuditTypes.REVOKED, AuditRecord.ENDED, row)
-                        .endedBy(admin == null ? null : admin.getId(), admin == null ? null : admin.getUsername()));
-        sessions.end(realm, row, userSession);
-        audit(row);
+    private void revoke(ActAsSessionEntity row) {
+        if (sessions.end(realm, row.getId(), EndReason.REVOKED, access.admin())) {
+            audit(row);
+        }
     }
 
     private void audit(ActAsSessionEntity row) {

@@ -37,8 +37,11 @@ public final class ActAsAuditProviderFactory implements ProviderFactory<ActAsAud
     static final String RETRY_MAX_MILLIS = "retry-max-millis";
     static final String MAX_IN_FLIGHT = "max-in-flight";
     static final String RECORD_RETENTION_DAYS = "record-retention-days";
+    static final String WEBHOOK_PRIVATE_NETWORKS = "webhook-private-networks";
 
     private AuditSettings settings = AuditSettings.DEFAULTS;
+    private String privateNetworks = "";
+    private Destinations destinations = Destinations.PUBLIC_ONLY;
     private AuditDelivery delivery;
 
     @Override
@@ -57,6 +60,13 @@ public final class ActAsAuditProviderFactory implements ProviderFactory<ActAsAud
                 Math.max(100, config.getLong(RETRY_MAX_MILLIS, d.retryMaxMillis())),
                 Math.max(1, config.getInt(MAX_IN_FLIGHT, d.maxInFlight())),
                 Math.max(0, config.getInt(RECORD_RETENTION_DAYS, d.recordRetentionDays())));
+        privateNetworks = config.get(WEBHOOK_PRIVATE_NETWORKS, "");
+        destinations = Destinations.allowing(privateNetworks); // a malformed entry stops the server, naming it
+    }
+
+    /** Where webhook sinks may send (sinks are checked when written and before every request). */
+    public Destinations destinations() {
+        return destinations;
     }
 
     private static int batchSize(int configured) {
@@ -69,7 +79,7 @@ public final class ActAsAuditProviderFactory implements ProviderFactory<ActAsAud
 
     @Override
     public void postInit(KeycloakSessionFactory factory) {
-        AuditDelivery created = new AuditDelivery(factory, settings);
+        AuditDelivery created = new AuditDelivery(factory, settings, destinations);
         delivery = created;
         // Records may be written (and queued) from now on; sending starts once the database is migrated.
         factory.register(event -> {
@@ -113,6 +123,9 @@ public final class ActAsAuditProviderFactory implements ProviderFactory<ActAsAud
                 .helpText("Concurrent webhook requests per node.").add()
                 .property().name(RECORD_RETENTION_DAYS).type("int").defaultValue(d.recordRetentionDays())
                 .helpText("Delivered records older than this are deleted (0 keeps them forever).").add()
+                .property().name(WEBHOOK_PRIVATE_NETWORKS).type("string").defaultValue("")
+                .helpText("Comma-separated CIDR blocks webhook sinks may send to although they are loopback, private or"
+                        + " link-local (an on-premises receiver, e.g. 10.1.2.0/24). Empty: public addresses only.").add()
                 .build();
     }
 
@@ -127,6 +140,7 @@ public final class ActAsAuditProviderFactory implements ProviderFactory<ActAsAud
         info.put(RETRY_MAX_MILLIS, Long.toString(settings.retryMaxMillis()));
         info.put(MAX_IN_FLIGHT, Integer.toString(settings.maxInFlight()));
         info.put(RECORD_RETENTION_DAYS, Integer.toString(settings.recordRetentionDays()));
+        info.put(WEBHOOK_PRIVATE_NETWORKS, privateNetworks);
         if (delivery != null) {
             info.put("delivered-by-this-node", Long.toString(delivery.deliveredCount()));
         }

@@ -1,51 +1,83 @@
 package io.github.actas.keycloak.audit;
 
-import io.github.actas.keycloak.session.ActAsSessionEntity;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
 import io.github.actas.keycloak.session.ActAsSessions;
-import jakarta.persistence.EntityManager;
+import io.github.actas.keycloak.session.EndReason;
 import org.keycloak.Config;
-import org.keycloak.connections.jpa.JpaConnectionProvider;
 import org.keycloak.events.Event;
 import org.keycloak.events.EventListenerProvider;
 import org.keycloak.events.EventListenerProviderFactory;
 import org.keycloak.events.EventType;
 import org.keycloak.events.admin.AdminEvent;
+import org.keycloak.events.admin.AuthDetails;
+import org.keycloak.events.admin.OperationType;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.models.RealmModel;
+import org.keycloak.models.UserModel;
 
 /**
- * Records the end of an Act-As session that Keycloak itself logged out (the user's or the application's
- * logout, an administrator in the admin console). Global: it needs no per-realm configuration, and it
- * costs one primary-key lookup per logout.
+ * Records the end of an Act-As session that Keycloak itself ended: the user's or the application's logout
+ * (a {@code LOGOUT} event), and Keycloak's admin API deleting a session or signing a user or the whole
+ * realm out (admin events). Keycloak removes those sessions without telling anyone else, so this is where
+ * their one end record comes from. Global: it needs no per-realm configuration, and it costs one
+ * primary-key lookup per logout.
  */
 public final class ActAsEventListenerProviderFactory implements EventListenerProviderFactory {
 
     public static final String PROVIDER_ID = "act-as-audit";
+
+    /** Admin API paths (relative to the realm) whose calls remove user sessions. */
+    private static final Pattern SESSION_DELETE = Pattern.compile("sessions/([0-9A-Za-z-]{1,36})");
+    private static final Pattern USER_LOGOUT = Pattern.compile("users/([0-9A-Za-z-]{1,36})/logout");
+    private static final String REALM_LOGOUT = "logout-all";
 
     @Override
     public EventListenerProvider create(KeycloakSession session) {
         return new EventListenerProvider() {
             @Override
             public void onEvent(Event event) {
-                if (event.getType() != EventType.LOGOUT || event.getSessionId() == null) {
+                if (event.getType() != EventType.LOGOUT || event.getSessionId() == null || event.getRealmId() == null) {
                     return;
                 }
-                EntityManager em = session.getProvider(JpaConnectionProvider.class).getEntityManager();
-                ActAsSessionEntity row = em.find(ActAsSessionEntity.class, event.getSessionId());
-                RealmModel realm = row == null ? null : session.realms().getRealm(row.getRealmId());
-                if (realm == null) {
-                    return;
+                RealmModel realm = session.realms().getRealm(event.getRealmId());
+                if (realm != null) {
+                    new ActAsSessions(session).end(realm, event.getSessionId(), EndReason.LOGGED_OUT, null);
                 }
-                em.remove(row);
-                session.getProvider(ActAsAuditProvider.class).record(realm,
-                        ActAsSessions.describe(AuditTypes.ENDED, AuditRecord.ENDED, row)
-                                .ipAddress(event.getIpAddress())
-                                .error("logged out"));
             }
 
             @Override
             public void onEvent(AdminEvent event, boolean includeRepresentation) {
+                String path = event.getResourcePath();
+                if (path == null || event.getRealmId() == null) {
+                    return;
+                }
+                Matcher sessionDelete = SESSION_DELETE.matcher(path);
+                Matcher userLogout = USER_LOGOUT.matcher(path);
+                boolean deleted = event.getOperationType() == OperationType.DELETE && sessionDelete.matches();
+                boolean action = event.getOperationType() == OperationType.ACTION;
+                if (!deleted && !(action && (userLogout.matches() || REALM_LOGOUT.equals(path)))) {
+                    return;
+                }
+                RealmModel realm = session.realms().getRealm(event.getRealmId());
+                if (realm == null) {
+                    return;
+                }
+                UserModel admin = admin(event);
+                ActAsSessions sessions = new ActAsSessions(session);
+                if (deleted) {
+                    sessions.end(realm, sessionDelete.group(1), EndReason.KEYCLOAK_ADMIN, admin);
+                } else {
+                    sessions.endVanished(realm, userLogout.matches() ? userLogout.group(1) : null, EndReason.KEYCLOAK_ADMIN, admin);
+                }
+            }
+
+            private UserModel admin(AdminEvent event) {
+                AuthDetails auth = event.getAuthDetails();
+                RealmModel authRealm = auth == null || auth.getRealmId() == null ? null : session.realms().getRealm(auth.getRealmId());
+                return authRealm == null || auth.getUserId() == null ? null : session.users().getUserById(authRealm, auth.getUserId());
             }
 
             @Override

@@ -72,6 +72,7 @@ final class AuditDelivery {
 
     private final KeycloakSessionFactory factory;
     private final AuditSettings settings;
+    private final Destinations destinations;
     private final Backoff backoff;
     private final Semaphore wake = new Semaphore(0);
     private final AtomicLong delivered = new AtomicLong();
@@ -90,15 +91,16 @@ final class AuditDelivery {
     private int failedRounds;
     private long nextLongOpenWarning;
 
-    AuditDelivery(KeycloakSessionFactory factory, AuditSettings settings) {
+    AuditDelivery(KeycloakSessionFactory factory, AuditSettings settings, Destinations destinations) {
         this.factory = factory;
         this.settings = settings;
+        this.destinations = destinations;
         this.backoff = new Backoff(settings.retryBaseMillis(), settings.retryMaxMillis());
     }
 
     /** Starts the worker and the heartbeat: once Keycloak's database is migrated (its tables exist). */
     void start() {
-        sender = new WebhookSender(settings.maxInFlight());
+        sender = new WebhookSender(settings.maxInFlight(), destinations);
         running = true;
         heartbeat = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "act-as-audit-heartbeat"));
         long interval = heartbeatMillis();

@@ -1,5 +1,6 @@
 package io.github.actas.keycloak.audit;
 
+import java.net.URI;
 import java.util.List;
 
 import io.github.actas.keycloak.policy.GrantValidationException;
@@ -65,10 +66,19 @@ public final class AuditSinkProviderFactory implements ComponentFactory<AuditSin
     @Override
     public void validateConfiguration(KeycloakSession session, RealmModel realm, ComponentModel model)
             throws ComponentValidationException {
+        AuditSinkConfig config;
         try {
-            toConfig(model);
+            config = toConfig(model);
         } catch (GrantValidationException e) {
             throw new ComponentValidationException(e.getMessage());
+        }
+        if (AuditSinkConfig.WEBHOOK.equals(config.type())) {
+            ActAsAuditProviderFactory audit = (ActAsAuditProviderFactory) session.getKeycloakSessionFactory()
+                    .getProviderFactory(ActAsAuditProvider.class);
+            String refused = audit.destinations().refusalOnWrite(URI.create(config.url()));
+            if (refused != null) {
+                throw new ComponentValidationException("url: " + refused);
+            }
         }
         long others = realm.getComponentsStream(realm.getId(), PROVIDER_TYPE)
                 .filter(c -> !c.getId().equals(model.getId())).count();

@@ -1,7 +1,6 @@
 package io.github.actas.keycloak.audit;
 
 import java.io.IOException;
-import java.net.SocketTimeoutException;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -20,8 +19,6 @@ import org.apache.http.HttpEntity;
 import org.apache.http.NoHttpResponseException;
 import org.apache.http.client.methods.CloseableHttpResponse;
 import org.apache.http.client.methods.HttpPost;
-import org.apache.http.conn.ConnectTimeoutException;
-import org.apache.http.conn.HttpHostConnectException;
 import org.apache.http.entity.ByteArrayEntity;
 import org.apache.http.impl.client.CloseableHttpClient;
 import org.apache.http.util.EntityUtils;
@@ -40,11 +37,13 @@ final class WebhookSender {
     private static final long MAX_DRAINED_BODY = 64 * 1024;
 
     private final int maxThreads;
+    private final Destinations destinations;
     private final ThreadPoolExecutor pool;
     private final ScheduledThreadPoolExecutor deadlines;
 
-    WebhookSender(int maxInFlight) {
+    WebhookSender(int maxInFlight, Destinations destinations) {
         this.maxThreads = Math.max(1, maxInFlight);
+        this.destinations = destinations;
         this.pool = new ThreadPoolExecutor(maxThreads, maxThreads, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
                 r -> AuditDelivery.daemon(r, "act-as-audit-http"));
         this.pool.allowCoreThreadTimeOut(true);
@@ -161,6 +160,11 @@ final class WebhookSender {
     private Outcome sendOne(CloseableHttpClient http, Request request, Mac mac) {
         AuditDelivery.Target target = request.target();
         AuditSinkConfig sink = target.config();
+        // Again at send time, against what the name resolves to now (the JVM caches the answer for the request).
+        String refused = destinations.refusal(target.uri());
+        if (refused != null) {
+            return new Outcome("destination refused: " + refused, true);
+        }
         String messageId;
         String contentType;
         byte[] body;
@@ -207,21 +211,16 @@ final class WebhookSender {
         // otherwise closing the response closes the connection instead of reading an unbounded body
     }
 
-    /** An error for the sink's status: what went wrong and with which host, never the URL's path or query. */
+    /**
+     * An error for the sink's status: that the receiver did not answer, and which host, never the URL's path
+     * or query. Refused, reset and timed-out connections read the same, so a sink's status cannot be used to
+     * probe which ports of a host are open.
+     */
     static String describe(Exception e, boolean aborted, AuditSinkConfig sink, String host) {
-        if (aborted || e instanceof SocketTimeoutException || e instanceof ConnectTimeoutException) {
-            return "timeout after " + sink.timeoutMillis() + " ms from " + host;
-        }
-        if (e instanceof HttpHostConnectException) {
-            Throwable cause = e.getCause() != null ? e.getCause() : e;
-            return "cannot connect to " + host + ": " + cause.getMessage();
-        }
         if (e instanceof NoHttpResponseException) {
             return "connection closed by " + host + " without a response";
         }
-        String message = e.getMessage();
-        return e.getClass().getSimpleName() + (message == null ? "" : ": " + message.replace(sink.url(), host))
-                + " (" + host + ")";
+        return "no answer from " + host + " within " + sink.timeoutMillis() + " ms (connection failed or timed out)";
     }
 
     void close() {

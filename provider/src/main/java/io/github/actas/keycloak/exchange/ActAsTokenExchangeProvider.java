@@ -15,9 +15,12 @@ import io.github.actas.keycloak.policy.Mode;
 import io.github.actas.keycloak.policy.Principal;
 import io.github.actas.keycloak.session.ActAsSession;
 import io.github.actas.keycloak.session.ActAsSessions;
+import io.github.actas.keycloak.session.Decided;
+import io.github.actas.keycloak.session.EndReason;
 import io.github.actas.keycloak.session.TargetNotification;
 import io.github.actas.keycloak.token.ActClaim;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.Response;
 import org.keycloak.OAuth2Constants;
 import org.keycloak.OAuthErrorException;
@@ -66,6 +69,7 @@ final class ActAsTokenExchangeProvider extends StandardTokenExchangeProvider {
 
     /** What {@link #supports} found; Keycloak creates the provider per request and asks supports first. */
     private ExchangeParameters.Kind kind;
+    private String malformed;
 
     /** What this request is known to be about so far: what a refusal's audit record can say. */
     private final Attempt attempt = new Attempt();
@@ -82,8 +86,12 @@ final class ActAsTokenExchangeProvider extends StandardTokenExchangeProvider {
 
     @Override
     public boolean supports(TokenExchangeContext context) {
-        kind = ExchangeParameters.detect(context.getFormParams(),
+        MultivaluedMap<String, String> raw = context.getSession().getContext().getHttpRequest().getDecodedFormParameters();
+        ExchangeParameters.Detection detection = ExchangeParameters.detect(context.getFormParams(),
+                raw == null ? context.getFormParams() : raw,
                 carriesAct(context.getFormParams().getFirst(ExchangeParameters.SUBJECT_TOKEN)));
+        kind = detection.kind();
+        malformed = detection.problem();
         return kind != null;
     }
 
@@ -97,6 +105,9 @@ final class ActAsTokenExchangeProvider extends StandardTokenExchangeProvider {
                     : kind == ExchangeParameters.Kind.GROUP ? Mode.GROUP : Mode.IMPERSONATE;
         }
         try {
+            if (kind == ExchangeParameters.Kind.MALFORMED) {
+                throw ExchangeException.invalidRequest(malformed);
+            }
             ExchangeParameters parameters = ExchangeParameters.parse(kind, formParams);
             event.detail(ActAsEventDetails.MODE, parameters.mode().wireName());
             attempt.reason = parameters.reason;
@@ -164,7 +175,7 @@ final class ActAsTokenExchangeProvider extends StandardTokenExchangeProvider {
 
         return issue(target, decision, new ActAsSession(Mode.IMPERSONATE, actorUser.getId(), actorUser.getUsername(),
                 null, issuer(), decision.grant().id(), decision.grant().name(), client.getClientId(), parameters.reason,
-                actorToken.getAcr(), 0, 0, null), actorAuth.session(), requestedTokenType, audience, scope);
+                actorToken.getAcr(), 0, 0, null, null), actorAuth.session(), Long.MAX_VALUE, requestedTokenType, audience, scope);
     }
 
     private Response delegate(ExchangeParameters parameters) {
@@ -207,10 +218,17 @@ final class ActAsTokenExchangeProvider extends StandardTokenExchangeProvider {
         validateConsents(target, scope);
 
         Object subjectAct = subjectToken.getOtherClaims().get(ActClaim.CLAIM);
+        // The user's token may itself come from an acting session: what is delegated from it never outlives
+        // that session, and ends with it.
+        ActAsSession subjectActing = ActAsSession.of(subject.session());
+        if (subjectAct != null && subjectActing == null) {
+            throw ExchangeException.invalidRequest("subject_token claims to act for someone, but its session is no acting session");
+        }
         return issue(target, decision, new ActAsSession(Mode.DELEGATE, actorUser.getId(), actorUser.getUsername(),
                 actor.serviceAccountClientId(), issuer(), decision.grant().id(), decision.grant().name(),
                 client.getClientId(), parameters.reason, actorAcr, 0, 0,
-                subjectAct == null ? null : ActClaim.toJson(subjectAct)), subject.session(), requestedTokenType, audience, scope);
+                subjectAct == null ? null : ActClaim.toJson(subjectAct), subjectActing == null ? null : subject.session().getId()),
+                subject.session(), subjectActing == null ? Long.MAX_VALUE : subjectActing.expires(), requestedTokenType, audience, scope);
     }
 
     /**
@@ -233,12 +251,20 @@ final class ActAsTokenExchangeProvider extends StandardTokenExchangeProvider {
             attempt.targetUsername = subject.user().getUsername();
             attempt.grant = notes.grantName();
             attempt.reason = notes.reason();
-            Decision decision = new ActAsSessions(session).recheck(realm, client, subject.session(), notes);
-            if (decision == null || !decision.allowed()) {
-                event.detail(ActAsEventDetails.DENIAL, decision == null ? "SESSION_ENDED" : decision.denial().name());
+            ActAsSessions sessions = new ActAsSessions(session);
+            ActAsSessions.Recheck recheck = sessions.recheck(realm, client, subject.session(), notes);
+            if (recheck.end() != null) {
+                event.detail(ActAsEventDetails.DENIAL, "SESSION_ENDED");
+                sessions.endNow(realm, subject.session().getId(), recheck.end()); // this request fails: its own transaction
+                throw new ExchangeException(OAuthErrorException.ACCESS_DENIED,
+                        "the acting session of the subject token has ended (" + recheck.end().text() + ")", 403, Errors.NOT_ALLOWED);
+            }
+            if (!recheck.allowed()) {
+                event.detail(ActAsEventDetails.DENIAL, recheck.decision().denial().name());
                 throw new ExchangeException(OAuthErrorException.ACCESS_DENIED,
                         "the act-as grant of the subject token does not allow this client", 403, Errors.NOT_ALLOWED);
             }
+            Decided.mark(session, subject.session(), client);
         }
         Response response = super.tokenExchange();
         if (notes != null) {
@@ -276,27 +302,36 @@ final class ActAsTokenExchangeProvider extends StandardTokenExchangeProvider {
      * started from the same parent session, or a new one. A session started here is removed again if
      * issuing fails.
      *
-     * @param parent the session the subject token belongs to (actor's or user's), or null
+     * @param parent    the session the subject token belongs to (actor's or user's), or null
+     * @param latestEnd the hard end the new session may not pass (that of the acting session it is delegated
+     *                  from), or {@link Long#MAX_VALUE}
      */
     private Response issue(UserModel target, Decision decision, ActAsSession draft, UserSessionModel parent,
-                           String requestedTokenType, List<ClientModel> audience, String scope) {
+                           long latestEnd, String requestedTokenType, List<ClientModel> audience, String scope) {
         ActAsSessions sessions = new ActAsSessions(session);
         ActAsSessions.Reuse reuse = sessions.reusable(realm, parent, target, draft, decision.durationSeconds());
         UserSessionModel userSession = reuse.session();
+        boolean relink = reuse.relink();
+        long now = Time.currentTime();
+        ActAsSession notes = null;
+        if (userSession != null) {
+            // Decided just now: a grant shortened since the session started shortens it from this token on.
+            notes = sessions.shorten(userSession, ActAsSession.of(userSession), decision);
+            if (notes.expiredAt(now)) {
+                sessions.end(realm, userSession.getId(), EndReason.HARD_END, null);
+                userSession = null;
+                relink = true;
+            }
+        }
         boolean started = userSession == null;
-        ActAsSession notes;
         if (started) {
-            long now = Time.currentTime();
-            notes = new ActAsSession(draft.mode(), draft.actorId(), draft.actorUsername(), draft.actorClientId(),
-                    draft.issuer(), draft.grantId(), draft.grantName(), draft.clientId(), draft.reason(), draft.acr(),
-                    now, now + decision.durationSeconds(), draft.nestedAct());
+            notes = draft.startingAt(now, decision.durationSeconds(), latestEnd);
             userSession = sessions.start(realm, target, notes);
-            if (reuse.relink()) {
+            if (relink) {
                 sessions.link(parent, target, notes, userSession);
             }
-        } else {
-            notes = ActAsSession.of(userSession);
         }
+        Decided.mark(session, userSession, client);
         try {
             RootAuthenticationSessionModel root = new AuthenticationSessionManager(session).createAuthenticationSession(realm, false);
             AuthenticationSessionModel authSession = createSessionModel(userSession, root, target, client, scope);

@@ -29,8 +29,16 @@ final class ExchangeParameters {
     static final int MAX_NAME_LENGTH = 255;
     static final int MAX_REASON_LENGTH = 500;
 
-    /** Which Act-As door a request is for. */
-    enum Kind { IMPERSONATE, DELEGATE, GROUP, CONTINUATION }
+    /** Which Act-As door a request is for; MALFORMED: an Act-As request that cannot be read unambiguously. */
+    enum Kind { IMPERSONATE, DELEGATE, GROUP, CONTINUATION, MALFORMED }
+
+    /** The parameters that make a request Act-As's. */
+    private static final List<String> ACT_AS_PARAMETERS = List.of(REQUESTED_SUBJECT, REQUESTED_GROUP, ACTOR_TOKEN,
+            ACTOR_TOKEN_TYPE, ACT_AS_MODE);
+
+    /** What {@link #detect} found: the kind, and for {@link Kind#MALFORMED} what is wrong. */
+    record Detection(Kind kind, String problem) {
+    }
 
     final Kind kind;
     final String subjectToken;
@@ -56,6 +64,32 @@ final class ExchangeParameters {
      * @return the kind of Act-As request, or null for a request that is not Act-As's
      */
     static Kind detect(Map<String, List<String>> form, boolean subjectTokenActs) {
+        return detect(form, form, subjectTokenActs).kind();
+    }
+
+    /**
+     * @param raw the request's form as it arrived; Keycloak hands providers a copy without the parameters it
+     *            drops (values over its size limit). A dropped, repeated or conflicting Act-As parameter makes
+     *            the request Act-As's and malformed: it must never fall through to Keycloak's own exchange,
+     *            which would answer with the actor's own token.
+     */
+    static Detection detect(Map<String, List<String>> form, Map<String, List<String>> raw, boolean subjectTokenActs) {
+        for (String name : ACT_AS_PARAMETERS) {
+            List<String> values = raw.get(name);
+            if (values != null && !form.containsKey(name)) {
+                return new Detection(Kind.MALFORMED, "parameter '" + name + "' was dropped by the server (too long)");
+            }
+            if (values != null && values.size() > 1) {
+                return new Detection(Kind.MALFORMED, "parameter '" + name + "' is repeated");
+            }
+        }
+        if (form.containsKey(REQUESTED_SUBJECT) && form.containsKey(REQUESTED_GROUP)) {
+            return new Detection(Kind.MALFORMED, "requested_subject and requested_group cannot be combined");
+        }
+        return new Detection(detectKind(form, subjectTokenActs), null);
+    }
+
+    private static Kind detectKind(Map<String, List<String>> form, boolean subjectTokenActs) {
         if (form.containsKey(REQUESTED_SUBJECT)) {
             return Kind.IMPERSONATE;
         }
@@ -70,6 +104,12 @@ final class ExchangeParameters {
 
     /** Validates the parameters of a request {@link #detect detected} as Act-As's. */
     static ExchangeParameters parse(Kind kind, Map<String, List<String>> form) {
+        for (String name : List.of(SUBJECT_TOKEN, SUBJECT_TOKEN_TYPE, REASON)) {
+            List<String> values = form.get(name);
+            if (values != null && values.size() > 1) {
+                throw ExchangeException.invalidRequest("parameter '" + name + "' is repeated");
+            }
+        }
         String mode = optional(form, ACT_AS_MODE, 32);
         if (mode != null) {
             Mode requested = Mode.fromWireName(mode);

@@ -1,11 +1,5 @@
 package io.github.actas.keycloak.login;
 
-import java.util.ArrayList;
-import java.util.HashSet;
-import java.util.List;
-import java.util.Set;
-import java.util.stream.Collectors;
-
 import io.github.actas.keycloak.audit.ActAsAuditProvider;
 import io.github.actas.keycloak.audit.ActAsEventDetails;
 import io.github.actas.keycloak.audit.AuditRecord;
@@ -15,8 +9,8 @@ import io.github.actas.keycloak.policy.Denial;
 import io.github.actas.keycloak.policy.Grant;
 import io.github.actas.keycloak.policy.Mode;
 import io.github.actas.keycloak.session.ActAsSession;
-import io.github.actas.keycloak.session.ActAsSessionEntity;
 import io.github.actas.keycloak.session.ActAsSessions;
+import io.github.actas.keycloak.session.EndReason;
 import io.github.actas.keycloak.session.TargetNotification;
 import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.Response;
@@ -24,6 +18,7 @@ import org.keycloak.authentication.AuthenticationFlowContext;
 import org.keycloak.authentication.AuthenticationFlowError;
 import org.keycloak.authentication.Authenticator;
 import org.keycloak.authentication.authenticators.browser.AbstractUsernameFormAuthenticator;
+import org.keycloak.common.util.SecretGenerator;
 import org.keycloak.common.util.Time;
 import org.keycloak.events.EventType;
 import org.keycloak.forms.login.LoginFormsProvider;
@@ -31,31 +26,26 @@ import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
 import org.keycloak.models.UserSessionModel;
-import org.keycloak.models.utils.KeycloakModelUtils;
 import org.keycloak.services.Urls;
 import org.keycloak.services.managers.AuthenticationManager;
-import org.keycloak.services.managers.UserSessionManager;
 import org.keycloak.sessions.AuthenticationSessionModel;
 
 /**
- * The "act as" step of a browser flow. Placed after the actor has signed in (and after the optional
+ * The "act as" step of a browser flow. Placed last, after the actor has signed in (and after the optional
  * step-up subflow), it does nothing unless the authorization request carried {@code act_as}. Then it
  * asks the policy, shows a confirmation page (target, grant, duration, a reason field when the grant
  * wants one) and, on Confirm, switches the browser to a new user session of the target that records
- * the actor. The actor's own session is left untouched, so Stop can return to it.
+ * the actor. The actor's own session is carried over, so Stop can return to it.
  *
- * <p>It also guards running Act-As browser sessions: every later sign-in through the flow (another
- * application, a page reload that needs a new code) re-checks the session's hard end and the policy.
+ * <p>The switch holds for the request that makes it, so it happens only when the sign-in ends right
+ * there ({@link AfterTheSwitch}); otherwise acting is refused. Without {@code act_as} the step guards
+ * running Act-As sessions ({@link RunningSessionGuard}).
  */
 final class ActAsAuthenticator implements Authenticator {
 
-
     /** Auth note: the target's username while the confirmation page is shown. */
     private static final String PENDING_TARGET = "act-as.pending.target";
-    /** Note on the Act-As user session: the actor's own user session, for Stop. */
-    static final String ACTOR_SESSION_NOTE = "act-as.actor.session";
-    /** Note on the actor's carried-over session: epoch seconds after which Stop does not return to it. */
-    static final String ACTOR_SESSION_LIMIT_NOTE = "act-as.actor.session.limit";
+    private static final int MAX_REASON_LENGTH = 255;
 
     static final String TEMPLATE = "act-as-confirm.ftl";
 
@@ -69,14 +59,14 @@ final class ActAsAuthenticator implements Authenticator {
     public void authenticate(AuthenticationFlowContext context) {
         AuthenticationSessionModel authSession = context.getAuthenticationSession();
         BrowserActing acting = new BrowserActing(session, authSession);
-        if (ActAsRequestParameters.get(authSession, ActAsRequestParameters.ACT_AS_GROUP) != null) {
-            refuse(context, acting, null, ActAsRequestParameters.get(authSession, ActAsRequestParameters.ACT_AS_GROUP),
-                    null, null, null, "actAsGroupNotAvailable", "group mode is not available");
+        String group = ActAsRequestParameters.get(authSession, ActAsRequestParameters.ACT_AS_GROUP);
+        if (group != null) {
+            refuse(context, acting, null, group, null, null, null, "actAsGroupNotAvailable", "group mode is not available");
             return;
         }
         String target = ActAsRequestParameters.get(authSession, ActAsRequestParameters.ACT_AS);
         if (target == null) {
-            guardRunningSession(context, acting);
+            new RunningSessionGuard(session, acting).guard(context);
             return;
         }
         UserModel actor = context.getUser();
@@ -84,11 +74,8 @@ final class ActAsAuthenticator implements Authenticator {
         Decision decision = acting.decide(actor, BrowserActing.isActing(acting.ssoSession(), actor), target, reason);
         if (decision.allowed() || decision.denial() == Denial.REASON_REQUIRED && decision.pendingGrant() != null) {
             UserModel targetUser = userOf(acting.realm(), decision);
-            List<String> pending = pendingAccountActions(context, targetUser);
-            if (!pending.isEmpty()) {
-                Grant grant = decision.allowed() ? decision.grant() : decision.pendingGrant();
-                refuse(context, acting, actor, target, targetUser, grant.name(), reason,
-                        "actAsTargetHasRequiredActions", "the target has pending account actions " + pending);
+            Grant grant = decision.allowed() ? decision.grant() : decision.pendingGrant();
+            if (refusedByWhatFollows(context, acting, actor, target, targetUser, grant, reason)) {
                 return;
             }
             authSession.setAuthNote(PENDING_TARGET, target);
@@ -114,12 +101,13 @@ final class ActAsAuthenticator implements Authenticator {
             if (ActAsRequestParameters.CANCEL_DENY.equals(ActAsRequestParameters.get(authSession, ActAsRequestParameters.ON_CANCEL))) {
                 context.cancelLogin(); // the client receives error=access_denied
             } else {
+                acting.endReplacedSession(actor);
                 context.success(); // the flow goes on as the actor
             }
             return;
         }
         String reason = trimToNull(form.getFirst("reason"));
-        if (reason != null && reason.length() > 255) {
+        if (reason != null && reason.length() > MAX_REASON_LENGTH) {
             context.challenge(confirmationPage(context, acting.decide(actor, false, target, null), null, "actAsReasonTooLong"));
             return;
         }
@@ -137,11 +125,7 @@ final class ActAsAuthenticator implements Authenticator {
             return;
         }
         UserModel targetUser = userOf(acting.realm(), decision);
-        List<String> pending = pendingAccountActions(context, targetUser);
-        if (!pending.isEmpty()) {
-            // Keycloak would ask the actor to complete the target's own account actions (profile, password, OTP).
-            refuse(context, acting, actor, target, targetUser, decision.grant().name(), reason,
-                    "actAsTargetHasRequiredActions", "the target has pending account actions " + pending);
+        if (refusedByWhatFollows(context, acting, actor, target, targetUser, decision.grant(), reason)) {
             return;
         }
         start(context, acting, actor, targetUser, decision, reason);
@@ -152,17 +136,19 @@ final class ActAsAuthenticator implements Authenticator {
         AuthenticationSessionModel authSession = context.getAuthenticationSession();
         RealmModel realm = acting.realm();
         Grant grant = decision.grant();
-        UserSessionModel actorSession = actorSession(acting, actor, authSession);
+        AuthenticationManager.AuthResult sso = acting.ssoSession();
+        UserSessionModel original = sso != null && sso.user().getId().equals(actor.getId()) ? sso.session() : null;
+        acting.endReplacedSession(actor);
+        UserSessionModel actorSession = CarriedActorSession.carry(session, realm, actor, original, authSession.getProtocol());
 
         long now = Time.currentTime();
         ActAsSession notes = new ActAsSession(Mode.IMPERSONATE, actor.getId(), actor.getUsername(), null,
                 Urls.realmIssuer(session.getContext().getUri().getBaseUri(), realm.getName()),
                 grant.id(), grant.name(), acting.client().getClientId(), reason, acting.currentAcr(),
-                now, now + decision.durationSeconds(), null);
+                now, now + decision.durationSeconds(), null, null);
         UserSessionModel targetSession = new ActAsSessions(session).start(realm, target, notes);
-        if (actorSession != null) {
-            targetSession.setNote(ACTOR_SESSION_NOTE, actorSession.getId());
-        }
+        targetSession.setNote(CarriedActorSession.ACTOR_SESSION_NOTE, actorSession.getId());
+        targetSession.setNote(ActAsSession.STOP_SECRET, SecretGenerator.getInstance().randomString(43));
 
         authSession.removeAuthNote(PENDING_TARGET);
         authSession.setAuthNote(AbstractUsernameFormAuthenticator.ATTEMPTED_USERNAME, target.getUsername());
@@ -190,88 +176,20 @@ final class ActAsAuthenticator implements Authenticator {
         context.success();
     }
 
-    /**
-     * The account actions Keycloak would ask of {@code target} at the end of this sign-in: those set on the
-     * user and those its required-action triggers add (incomplete profile, expired password...). The
-     * triggers are evaluated exactly as Keycloak will; what they add is taken back.
-     */
-    private List<String> pendingAccountActions(AuthenticationFlowContext context, UserModel target) {
-        AuthenticationSessionModel authSession = context.getAuthenticationSession();
-        Set<String> before = new HashSet<>(authSession.getRequiredActions());
-        AuthenticationManager.evaluateRequiredActionTriggers(session, authSession, context.getHttpRequest(),
-                context.getEvent().clone(), context.getRealm(), target);
-        List<String> pending = target.getRequiredActionsStream().collect(Collectors.toCollection(ArrayList::new));
-        for (String action : new ArrayList<>(authSession.getRequiredActions())) {
-            if (!before.contains(action)) {
-                pending.add(action);
-                authSession.removeRequiredAction(action);
-            }
+    /** Refuses (and audits) when the sign-in would not end with the switch to {@code targetUser}. */
+    private boolean refusedByWhatFollows(AuthenticationFlowContext context, BrowserActing acting, UserModel actor,
+                                         String target, UserModel targetUser, Grant grant, String reason) {
+        AfterTheSwitch.Obstacle obstacle = AfterTheSwitch.check(context, targetUser);
+        if (obstacle == null) {
+            return false;
         }
-        return pending;
-    }
-
-    /**
-     * The actor's own session to return to on Stop. Keycloak removes the browser's previous SSO session
-     * when the browser switches to the target's, so the actor's session is carried over into a new one
-     * (same notes: authentication time, levels of authentication). Stop returns to it only while the
-     * original session would still have been within the realm's SSO maximum lifespan
-     * ({@link #ACTOR_SESSION_LIMIT_NOTE}), so acting never lengthens the actor's sign-in.
-     */
-    private UserSessionModel actorSession(BrowserActing acting, UserModel actor, AuthenticationSessionModel authSession) {
-        RealmModel realm = acting.realm();
-        AuthenticationManager.AuthResult sso = acting.ssoSession();
-        UserSessionModel original = sso != null && sso.user().getId().equals(actor.getId()) ? sso.session() : null;
-        UserSessionModel carried = new UserSessionManager(session).createUserSession(KeycloakModelUtils.generateId(),
-                realm, actor, actor.getUsername(), session.getContext().getConnection().getRemoteHost(),
-                authSession.getProtocol(), original != null && original.isRememberMe(), null, null,
-                UserSessionModel.SessionPersistenceState.PERSISTENT);
-        if (original != null) {
-            original.getNotes().forEach(carried::setNote);
+        if ("actAsFlowMisconfigured".equals(obstacle.messageKey())) {
+            BrowserActing.LOG.warnf("Act-As refused acting in realm %s: the browser flow '%s' has enabled steps after the"
+                    + " act-as step; make it the last step", acting.realm().getName(), context.getTopLevelFlow().getAlias());
         }
-        int started = original != null ? original.getStarted() : Time.currentTime();
-        carried.setNote(ACTOR_SESSION_LIMIT_NOTE, Long.toString((long) started + realm.getSsoSessionMaxLifespan()));
-        return carried;
-    }
-
-    /**
-     * A sign-in without {@code act_as}: if the browser is already in an Act-As session (single sign-on to
-     * another application, a new code for the same one), that session must still be within its hard end
-     * and still allowed for this client.
-     */
-    private void guardRunningSession(AuthenticationFlowContext context, BrowserActing acting) {
-        if (context.getAuthenticationSession().getAuthNote(AuthenticationManager.SSO_AUTH) == null) {
-            context.success();
-            return;
-        }
-        AuthenticationManager.AuthResult sso = acting.ssoSession();
-        ActAsSession notes = sso == null ? null : ActAsSession.of(sso.session());
-        if (notes == null || !sso.user().getId().equals(context.getUser().getId())) {
-            context.success();
-            return;
-        }
-        ActAsSessions sessions = new ActAsSessions(session);
-        Decision decision = sessions.recheck(acting.realm(), acting.client(), sso.session(), notes);
-        if (decision == null) {
-            // Past its hard end: the session ends now and the browser starts a fresh sign-in.
-            ActAsSessionEntity row = sessions.find(acting.realm(), sso.session().getId());
-            session.getProvider(ActAsAuditProvider.class).record(acting.realm(),
-                    ActAsSessions.describe(AuditTypes.ENDED, AuditRecord.ENDED, notes, sso.session()).error("hard end reached"));
-            sessions.end(acting.realm(), row, sso.session());
-            AuthenticationManager.expireIdentityCookie(session);
-            context.resetFlow();
-            return;
-        }
-        if (!decision.allowed()) {
-            UserModel actor = session.users().getUserById(acting.realm(), notes.actorId());
-            if (actor != null) {
-                acting.auditDenied(actor, sso.user().getUsername(), sso.user(), notes.grantName(), notes.reason(),
-                        "acting is not permitted for client " + acting.client().getClientId() + " (" + decision.denial() + ")");
-            }
-            context.failure(AuthenticationFlowError.ACCESS_DENIED, errorPage(context, "actAsNotForThisClient",
-                    sso.user().getUsername(), acting.client().getClientId()));
-            return;
-        }
-        context.success();
+        refuse(context, acting, actor, target, targetUser, grant == null ? null : grant.name(), reason,
+                obstacle.messageKey(), obstacle.why());
+        return true;
     }
 
     private void refuseDecision(AuthenticationFlowContext context, BrowserActing acting, UserModel actor, String target,
@@ -286,7 +204,8 @@ final class ActAsAuthenticator implements Authenticator {
                         UserModel target, String grant, String reason, String messageKey, String why) {
         context.getAuthenticationSession().removeAuthNote(PENDING_TARGET);
         acting.auditDenied(actor == null ? context.getUser() : actor, targetName, target, grant, reason, why);
-        context.failure(AuthenticationFlowError.ACCESS_DENIED, errorPage(context, messageKey, targetName));
+        context.failure(AuthenticationFlowError.ACCESS_DENIED,
+                BrowserActing.errorPage(context, messageKey, targetName, acting.client().getClientId()));
     }
 
     /** One message for every refusal that could reveal whether the target exists. */
@@ -303,10 +222,6 @@ final class ActAsAuthenticator implements Authenticator {
             default:
                 return "actAsNotPermitted";
         }
-    }
-
-    private static Response errorPage(AuthenticationFlowContext context, String messageKey, Object... parameters) {
-        return context.form().setError(messageKey, parameters).createErrorPage(Response.Status.FORBIDDEN);
     }
 
     private Response confirmationPage(AuthenticationFlowContext context, Decision decision, String reason, String error) {

@@ -7,17 +7,15 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 import io.github.actas.keycloak.account.TargetList;
-import io.github.actas.keycloak.audit.ActAsAuditProvider;
 import io.github.actas.keycloak.audit.ActAsEventDetails;
-import io.github.actas.keycloak.audit.AuditRecord;
-import io.github.actas.keycloak.audit.AuditTypes;
 import io.github.actas.keycloak.session.ActAsSession;
-import io.github.actas.keycloak.session.ActAsSessionEntity;
 import io.github.actas.keycloak.session.ActAsSessions;
+import io.github.actas.keycloak.session.EndReason;
 import jakarta.ws.rs.FormParam;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -25,8 +23,10 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.CacheControl;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriBuilder;
 import org.keycloak.OAuth2Constants;
 import org.keycloak.common.util.SecretGenerator;
 import org.keycloak.events.EventBuilder;
@@ -78,8 +78,8 @@ public final class ActAsRealmResource {
             body.put("actor", notes.actorUsername());
             body.put("grant", notes.grantName());
             body.put("expires", notes.expires());
-            body.put("stopUrl", base().path("stop").build(realm.getName()).toString());
-            body.put("stopToken", stopToken(sso.session().getId()));
+            body.put("stopUrl", base().path("stop").buildFromMap(Map.of("realm", realm.getName())).toString());
+            body.put("stopToken", sso.session().getNote(ActAsSession.STOP_SECRET));
         }
         return json(Response.ok(body));
     }
@@ -87,15 +87,15 @@ public final class ActAsRealmResource {
     /**
      * Ends the browser's Act-As session and signs the browser back in to the actor's own session when
      * it is still valid (otherwise the next page asks the actor to sign in). A form POST from the banner,
-     * carrying the stop token that only a same-origin page can read from {@link #status}: another site
-     * cannot end someone's acting (Keycloak's pages send no referrer, so their Origin is "null").
+     * carrying the session's stop secret, which only a same-origin page can read from {@link #status}
+     * and which nothing an application or a token sees can be derived from. Cross-site requests are
+     * refused as well (Keycloak's pages send no referrer, so their form posts carry Origin "null").
      */
     @POST
     @Path("stop")
     public Response stop(@QueryParam("redirect_uri") String redirectUri, @QueryParam("client_id") String clientId,
                          @FormParam("token") String token) {
-        String origin = session.getContext().getRequestHeaders().getHeaderString("Origin");
-        if (origin != null && !"null".equals(origin) && !origin.equals(originOf(session.getContext().getUri().getBaseUri()))) {
+        if (crossSite()) {
             return error(Response.Status.FORBIDDEN, "cross-site stop requests are refused");
         }
         URI next = afterStop(redirectUri, clientId);
@@ -108,17 +108,15 @@ public final class ActAsRealmResource {
             return Response.seeOther(next).cacheControl(NO_STORE).build();
         }
         UserSessionModel acting = sso.session();
-        if (token == null || !MessageDigest.isEqual(token.getBytes(StandardCharsets.US_ASCII),
-                stopToken(acting.getId()).getBytes(StandardCharsets.US_ASCII))) {
+        String secret = acting.getNote(ActAsSession.STOP_SECRET);
+        if (token == null || secret == null || !MessageDigest.isEqual(token.getBytes(StandardCharsets.UTF_8),
+                secret.getBytes(StandardCharsets.UTF_8))) {
             return error(Response.Status.FORBIDDEN, "the stop token is missing or wrong; use the Stop button of the banner");
         }
-        String actorSessionId = acting.getNote(ActAsAuthenticator.ACTOR_SESSION_NOTE);
-        ActAsSessions sessions = new ActAsSessions(session);
-        ActAsSessionEntity row = sessions.find(realm, acting.getId());
-        session.getProvider(ActAsAuditProvider.class).record(realm,
-                ActAsSessions.describe(AuditTypes.ENDED, AuditRecord.ENDED, notes, acting)
-                        .endedBy(notes.actorId(), notes.actorUsername())
-                        .error("stopped by the actor"));
+        String actorSessionId = acting.getNote(CarriedActorSession.ACTOR_SESSION_NOTE);
+        UserModel actor = notes.actorId() == null ? null : session.users().getUserById(realm, notes.actorId());
+        // Ended (and recorded as stopped) before the LOGOUT event, whose listener records logouts it sees first.
+        new ActAsSessions(session).end(realm, acting.getId(), EndReason.STOPPED, actor);
         new EventBuilder(realm, session, session.getContext().getConnection())
                 .event(EventType.LOGOUT)
                 .user(acting.getUser())
@@ -128,17 +126,29 @@ public final class ActAsRealmResource {
                 .detail(ActAsEventDetails.GRANT, notes.grantName())
                 .detail(ActAsEventDetails.MODE, notes.mode().wireName())
                 .success();
-        sessions.end(realm, row, acting);
 
         UserSessionModel actorSession = actorSessionId == null ? null : session.sessions().getUserSession(realm, actorSessionId);
-        if (actorSession != null && actorSession.getUser() != null && actorSession.getUser().getId().equals(notes.actorId())
-                && AuthenticationManager.isSessionValid(realm, actorSession) && withinLimit(actorSession)) {
+        if (CarriedActorSession.returnable(realm, actorSession, notes.actorId())) {
             AuthenticationManager.createLoginCookie(session, realm, actorSession.getUser(), actorSession,
                     session.getContext().getUri(), session.getContext().getConnection());
         } else {
             AuthenticationManager.expireIdentityCookie(session);
         }
         return Response.seeOther(next).cacheControl(NO_STORE).build();
+    }
+
+    /**
+     * Whether the request comes from another site: browsers say so in Sec-Fetch-Site; a present Origin must
+     * be ours (or "null", which Keycloak's no-referrer pages send for their own form posts).
+     */
+    private boolean crossSite() {
+        HttpHeaders headers = session.getContext().getRequestHeaders();
+        String site = headers.getHeaderString("Sec-Fetch-Site");
+        if (site != null && !"same-origin".equals(site) && !"none".equals(site)) {
+            return true;
+        }
+        String origin = headers.getHeaderString("Origin");
+        return origin != null && !"null".equals(origin) && !origin.equals(originOf(session.getContext().getUri().getBaseUri()));
     }
 
     /**
@@ -157,17 +167,25 @@ public final class ActAsRealmResource {
             return error(Response.Status.NOT_FOUND, "the account console is not available in this realm");
         }
         String verifier = SecretGenerator.getInstance().randomString(64);
+        // Every value goes in as a template value, never as template text: a value such as "{x}" stays data.
+        Map<String, Object> values = new HashMap<>();
+        values.put("realm", realm.getName());
+        values.put("clientId", console.getClientId());
+        values.put("redirectUri", accountConsole().toString());
+        values.put("state", SecretGenerator.getInstance().randomString(22));
+        values.put("challenge", s256(verifier));
+        values.put("actAs", target.trim());
         URI authorize = OIDCLoginProtocolService.authUrl(session.getContext().getUri().getBaseUriBuilder())
-                .queryParam(OAuth2Constants.CLIENT_ID, console.getClientId())
-                .queryParam(OAuth2Constants.REDIRECT_URI, accountConsole().toString())
+                .queryParam(OAuth2Constants.CLIENT_ID, "{clientId}")
+                .queryParam(OAuth2Constants.REDIRECT_URI, "{redirectUri}")
                 .queryParam(OAuth2Constants.RESPONSE_TYPE, OAuth2Constants.CODE)
                 .queryParam(OIDCLoginProtocol.RESPONSE_MODE_PARAM, "query") // as the account console itself: it then strips the unknown code
                 .queryParam(OAuth2Constants.SCOPE, "openid")
-                .queryParam(OAuth2Constants.STATE, SecretGenerator.getInstance().randomString(22))
-                .queryParam(OAuth2Constants.CODE_CHALLENGE, s256(verifier))
+                .queryParam(OAuth2Constants.STATE, "{state}")
+                .queryParam(OAuth2Constants.CODE_CHALLENGE, "{challenge}")
                 .queryParam(OAuth2Constants.CODE_CHALLENGE_METHOD, OAuth2Constants.PKCE_METHOD_S256)
-                .queryParam(ActAsRequestParameters.ACT_AS, target.trim())
-                .build(realm.getName());
+                .queryParam(ActAsRequestParameters.ACT_AS, "{actAs}")
+                .buildFromMap(values);
         return Response.seeOther(authorize).cacheControl(NO_STORE).build();
     }
 
@@ -208,30 +226,24 @@ public final class ActAsRealmResource {
         }
     }
 
-    /** Whether the actor's original sign-in would still be within the realm's SSO maximum lifespan. */
-    private static boolean withinLimit(UserSessionModel actorSession) {
-        String limit = actorSession.getNote(ActAsAuthenticator.ACTOR_SESSION_LIMIT_NOTE);
-        try {
-            return limit != null && Long.parseLong(limit) > org.keycloak.common.util.Time.currentTime();
-        } catch (NumberFormatException e) {
-            return false;
-        }
-    }
-
     private URI afterStop(String redirectUri, String clientId) {
         if (redirectUri == null) {
             return accountConsole();
         }
-        ClientModel client = clientId == null ? null : realm.getClientByClientId(clientId);
+        ClientModel client = clientId == null || clientId.length() > 255 ? null : realm.getClientByClientId(clientId);
         String verified = client == null ? null : RedirectUtils.verifyRedirectUri(session, redirectUri, client);
-        return verified == null ? null : URI.create(verified);
+        try {
+            return verified == null ? null : URI.create(verified);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
     }
 
     private URI accountConsole() {
-        return Urls.accountBase(session.getContext().getUri().getBaseUri()).path("/").build(realm.getName());
+        return Urls.accountBase(session.getContext().getUri().getBaseUri()).path("/").buildFromMap(Map.of("realm", realm.getName()));
     }
 
-    private jakarta.ws.rs.core.UriBuilder base() {
+    private UriBuilder base() {
         return session.getContext().getUri().getBaseUriBuilder().path("realms").path("{realm}").path("act-as");
     }
 
@@ -242,11 +254,6 @@ public final class ActAsRealmResource {
     private static String originOf(URI uri) {
         int port = uri.getPort();
         return uri.getScheme() + "://" + uri.getHost() + (port == -1 ? "" : ":" + port);
-    }
-
-    /** What the banner posts to Stop: derived from the session id, which never leaves the server. */
-    private static String stopToken(String sessionId) {
-        return s256("act-as-stop:" + sessionId);
     }
 
     private static String s256(String verifier) {

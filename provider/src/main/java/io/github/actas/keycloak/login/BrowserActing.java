@@ -10,12 +10,15 @@ import io.github.actas.keycloak.policy.Decision;
 import io.github.actas.keycloak.policy.Mode;
 import io.github.actas.keycloak.policy.Principal;
 import io.github.actas.keycloak.session.ActAsSession;
-import org.keycloak.authentication.authenticators.util.AcrStore;
+import io.github.actas.keycloak.session.ActAsSessions;
+import io.github.actas.keycloak.session.EndReason;
+import jakarta.ws.rs.core.Response;
+import org.jboss.logging.Logger;
+import org.keycloak.authentication.AuthenticationFlowContext;
 import org.keycloak.common.ClientConnection;
 import org.keycloak.events.EventBuilder;
 import org.keycloak.events.EventType;
 import org.keycloak.models.ClientModel;
-import org.keycloak.models.Constants;
 import org.keycloak.models.ImpersonationSessionNote;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
@@ -26,9 +29,16 @@ import org.keycloak.sessions.AuthenticationSessionModel;
 /**
  * What the browser door knows about one authentication: who is signed in (the actor), whether that
  * browser session is itself an Act-As session, and how to ask the policy and record the answer. Used
- * by the authenticator and the step-up condition, so both decide exactly the same way.
+ * by the authenticator, the running-session guard and the step-up condition, so all decide alike.
  */
 final class BrowserActing {
+
+    static final Logger LOG = Logger.getLogger(BrowserActing.class);
+
+    static final String ERROR_TEMPLATE = "act-as-error.ftl";
+
+    /** Auth note: the level of authentication the actor proved in this sign-in through the step-up subflow. */
+    static final String VERIFIED_LEVEL = "act-as.step-up.verified";
 
     private final KeycloakSession session;
     private final RealmModel realm;
@@ -55,10 +65,13 @@ final class BrowserActing {
         return AuthenticationManager.authenticateIdentityCookie(session, realm, true);
     }
 
-    /** The level of authentication reached so far in this flow, as Keycloak's acr store keeps it. */
+    /**
+     * The level of authentication the actor proved in this sign-in, or null. Only the Act-As step-up subflow
+     * proves one ({@link StepUpCondition}), and only after its authenticators really succeeded: a level
+     * remembered from an earlier sign-in, or a second factor that was skipped or only "set up", does not count.
+     */
     String currentAcr() {
-        int level = new AcrStore(session, authSession).getLevelOfAuthenticationFromCurrentAuthentication();
-        return level < Constants.MINIMUM_LOA ? null : Integer.toString(level);
+        return authSession.getAuthNote(VERIFIED_LEVEL);
     }
 
     /**
@@ -106,6 +119,32 @@ final class BrowserActing {
                 .detail(ActAsEventDetails.REASON, reason)
                 .detail(ActAsEventDetails.DENIAL, why)
                 .error("act_as_denied");
+    }
+
+    /**
+     * Ends the browser's acting session (audited, once) when this sign-in replaces it: it ends as someone else,
+     * or not through single sign-on. Keycloak removes the browser's previous session at the end of such a
+     * sign-in without telling anyone.
+     */
+    void endReplacedSession(UserModel signingInAs) {
+        AuthenticationManager.AuthResult sso = ssoSession();
+        if (sso == null || !ActAsSession.isActAs(sso.session())) {
+            return;
+        }
+        boolean continues = authSession.getAuthNote(AuthenticationManager.SSO_AUTH) != null
+                && sso.user().getId().equals(signingInAs.getId());
+        if (!continues) {
+            new ActAsSessions(session).end(realm, sso.session().getId(), EndReason.REPLACED, null);
+        }
+    }
+
+    /**
+     * The refusal page: Keycloak's error page, except that the message is shown as text. Keycloak's own
+     * page runs messages through a sanitizer that decodes entities and keeps links, and these messages
+     * carry values a request supplied (the name asked for, a client id).
+     */
+    static Response errorPage(AuthenticationFlowContext context, String messageKey, Object... parameters) {
+        return context.form().setError(messageKey, parameters).setStatus(Response.Status.FORBIDDEN).createForm(ERROR_TEMPLATE);
     }
 
     /** An event about the act-as step, alongside the LOGIN event of the flow itself. */

@@ -42,7 +42,16 @@ public final class ActAsPolicyProvider implements Provider {
     /** The realm's live policy, compiled once per change of its grants. */
     public Policy policy(RealmModel realm) {
         String revision = GrantsRevision.of(realm);
-        return cache.get(realm.getId(), revision, () -> Policy.compile(revision, storedGrants(realm), settings));
+        return cache.get(realm.getId(), revision, () -> compile(realm, revision));
+    }
+
+    private Policy compile(RealmModel realm, String revision) {
+        Policy policy = Policy.compile(revision, storedGrants(realm), settings);
+        for (Policy.Rejected rejected : policy.rejected()) {
+            LOG.warnf("Act-As grant '%s' (%s) in realm %s cannot be used and allows nothing: %s",
+                    rejected.name(), rejected.id(), realm.getName(), rejected.problem());
+        }
+        return policy;
     }
 
     /** A policy over proposed grants (already validated), for explain; never cached. */
@@ -56,12 +65,25 @@ public final class ActAsPolicyProvider implements Provider {
      * @param client the client the tokens go to (its acr-to-LoA map applies), or null
      */
     public Decision decide(RealmModel realm, ClientModel client, ActAsRequest request) {
-        return decide(policy(realm), realm, client, request, false);
+        Decision decision = decide(policy(realm), realm, client, request, false);
+        if (decision.allowed() && decision.grant().id() != null && realm.getComponent(decision.grant().id()) == null) {
+            // The cached policy still holds a grant that storage no longer has (its revision must have been
+            // restored by hand): never allow by it. One map lookup per allowed decision.
+            cache.evict(realm.getId());
+            Policy fresh = compile(realm, GrantsRevision.of(realm));
+            decision = decide(fresh, realm, client, request, false);
+        }
+        return decision;
     }
 
     /** Decides with the given policy; {@code explain} collects a reason for every failed condition. */
     public Decision decide(Policy policy, RealmModel realm, ClientModel client, ActAsRequest request, boolean explain) {
-        return policy.decide(request, directory(realm, client), Time.currentTimeMillis(), explain);
+        return decide(policy, directory(realm, client), request, explain);
+    }
+
+    /** Decides with the given policy over the given directory (explain narrows it to what the caller may see). */
+    public Decision decide(Policy policy, Directory directory, ActAsRequest request, boolean explain) {
+        return policy.decide(request, directory, Time.currentTimeMillis(), explain);
     }
 
     public KeycloakDirectory directory(RealmModel realm, ClientModel client) {

@@ -52,8 +52,13 @@ public final class ActAsPolicyProviderFactory implements ProviderFactory<ActAsPo
 
     private void onEvent(ProviderEvent event) {
         if (event instanceof RealmModel.RealmPostCreateEvent created) {
-            // A realm (re)created from an export may reuse an id and revision this node has cached.
-            GrantsRevision.bump(created.getCreatedRealm());
+            // Imports add components without their factories' onCreate: a realm (re)created from an export
+            // may reuse an id and a revision this node has cached, so its grants get a revision of their own.
+            RealmModel realm = created.getCreatedRealm();
+            if (GrantsRevision.of(realm) != null
+                    || realm.getComponentsStream(realm.getId(), GrantProviderFactory.PROVIDER_TYPE).findAny().isPresent()) {
+                GrantsRevision.bump(realm);
+            }
         } else if (event instanceof RealmModel.RealmRemovedEvent removed) {
             cache.evict(removed.getRealm().getId());
         }

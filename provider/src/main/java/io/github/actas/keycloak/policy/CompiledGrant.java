@@ -5,7 +5,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.regex.Pattern;
+
+import com.google.re2j.Pattern;
 
 /** One grant turned into lookup structures once, so evaluating it allocates nothing on the door path. */
 final class CompiledGrant {
@@ -34,6 +35,7 @@ final class CompiledGrant {
     private final Set<String> excludeRoles;
     private final Pattern reasonPattern;
     private final int durationSeconds;
+    private final SessionLimit sessionLimit;
 
     CompiledGrant(Grant grant, PolicySettings settings) {
         this.grant = grant;
@@ -57,6 +59,8 @@ final class CompiledGrant {
         this.excludeRoles = Set.copyOf(grant.excluded().roles());
         this.reasonPattern = grant.reasonPattern() == null ? null : Pattern.compile(grant.reasonPattern());
         this.durationSeconds = settings.effectiveDuration(grant.maxDurationSeconds());
+        this.sessionLimit = new SessionLimit(durationSeconds,
+                notAfterMillis == Long.MAX_VALUE ? Long.MAX_VALUE : Math.floorDiv(notAfterMillis, 1000));
     }
 
     /**
@@ -173,6 +177,10 @@ final class CompiledGrant {
         }
         long untilEnd = (notAfterMillis - now) / 1000;
         return (int) Math.max(1, Math.min(durationSeconds, untilEnd));
+    }
+
+    SessionLimit sessionLimit() {
+        return sessionLimit;
     }
 
     String name() {

@@ -16,10 +16,11 @@ public final class Decision {
     private final Principal target;
     private final GroupPrincipal group;
     private final int durationSeconds;
+    private final SessionLimit sessionLimit;
     private final List<String> reasons;
 
     private Decision(boolean allowed, Denial denial, Grant grant, Grant pendingGrant, Principal target,
-                     GroupPrincipal group, int durationSeconds, List<String> reasons) {
+                     GroupPrincipal group, int durationSeconds, SessionLimit sessionLimit, List<String> reasons) {
         this.allowed = allowed;
         this.denial = denial;
         this.grant = grant;
@@ -27,21 +28,23 @@ public final class Decision {
         this.target = target;
         this.group = group;
         this.durationSeconds = durationSeconds;
+        this.sessionLimit = sessionLimit;
         this.reasons = reasons == null ? List.of() : List.copyOf(reasons);
     }
 
-    static Decision allow(Grant grant, Principal target, GroupPrincipal group, int durationSeconds, List<String> reasons) {
-        return new Decision(true, null, grant, null, target, group, durationSeconds, reasons);
+    static Decision allow(Grant grant, Principal target, GroupPrincipal group, int durationSeconds,
+                          SessionLimit sessionLimit, List<String> reasons) {
+        return new Decision(true, null, grant, null, target, group, durationSeconds, sessionLimit, reasons);
     }
 
     static Decision deny(Denial denial, Principal target, GroupPrincipal group, List<String> reasons) {
-        return new Decision(false, denial, null, null, target, group, 0, reasons);
+        return new Decision(false, denial, null, null, target, group, 0, null, reasons);
     }
 
     /** Refused only for a condition the actor can still meet (reason, step-up) under {@code grant}. */
     static Decision pending(Denial denial, Grant grant, Principal target, GroupPrincipal group, int durationSeconds,
                             List<String> reasons) {
-        return new Decision(false, denial, null, grant, target, group, durationSeconds, reasons);
+        return new Decision(false, denial, null, grant, target, group, durationSeconds, null, reasons);
     }
 
     public boolean allowed() {
@@ -79,6 +82,11 @@ public final class Decision {
     /** @return how long the acting may last, in seconds (when refused, what the pending grant would give, or 0) */
     public int durationSeconds() {
         return durationSeconds;
+    }
+
+    /** @return when allowed, how long acting under the grant may last as the grant says now; else null */
+    public SessionLimit sessionLimit() {
+        return sessionLimit;
     }
 
     public List<String> reasons() {

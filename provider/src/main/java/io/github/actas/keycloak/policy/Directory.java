@@ -14,4 +14,11 @@ public interface Directory {
 
     /** @return the level of assurance of an acr value (a number or a mapped name), or -1 if unknown */
     int acrLevel(String acr);
+
+    /**
+     * @return whether people can choose or change their own username in this realm (registration,
+     *         username editing, email as username, identity providers): then a username names nobody
+     *         reliably, and grants match actors by id, group, role or client instead
+     */
+    boolean usernamesChosenByUsers();
 }

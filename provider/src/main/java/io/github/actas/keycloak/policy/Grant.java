@@ -11,6 +11,9 @@ import java.util.Set;
  * @param id                     storage id (the Keycloak component id); null for drafts
  * @param maxDurationSeconds     null means "the server default"
  * @param excluded               targets that never match, whatever {@code targets} says
+ * @param trustActorUsernames    match {@code actors.users} names and globs even in a realm where people choose
+ *                               or change their own username (registration, username editing, email as
+ *                               username, identity providers); off by default, when only user ids match there
  */
 public record Grant(
         String id,
@@ -29,7 +32,8 @@ public record Grant(
         boolean notifyTarget,
         boolean allowPrivilegedTargets,
         Instant notBefore,
-        Instant notAfter) {
+        Instant notAfter,
+        boolean trustActorUsernames) {
 
     /** The client list entry that admits every client. */
     public static final String ANY_CLIENT = "*";
@@ -50,12 +54,12 @@ public record Grant(
     public Grant withId(String newId) {
         return new Grant(newId, name, description, enabled, actors, targets, excluded, modes, clients,
                 maxDurationSeconds, requireReason, reasonPattern, requireAcr, notifyTarget,
-                allowPrivilegedTargets, notBefore, notAfter);
+                allowPrivilegedTargets, notBefore, notAfter, trustActorUsernames);
     }
 
     public Grant withMaxDurationSeconds(Integer seconds) {
         return new Grant(id, name, description, enabled, actors, targets, excluded, modes, clients,
                 seconds, requireReason, reasonPattern, requireAcr, notifyTarget,
-                allowPrivilegedTargets, notBefore, notAfter);
+                allowPrivilegedTargets, notBefore, notAfter, trustActorUsernames);
     }
 }

@@ -37,11 +37,12 @@ public final class GrantConfig {
     public static final String ALLOW_PRIVILEGED_TARGETS = "allowPrivilegedTargets";
     public static final String NOT_BEFORE = "notBefore";
     public static final String NOT_AFTER = "notAfter";
+    public static final String TRUST_ACTOR_USERNAMES = "trustActorUsernames";
 
     public static final Set<String> KEYS = Set.of(DESCRIPTION, ENABLED, ACTORS_USERS, ACTORS_GROUPS, ACTORS_ROLES,
             ACTORS_CLIENTS, TARGETS_USERS, TARGETS_GROUPS, TARGETS_ROLES, EXCLUDE_USERS, EXCLUDE_GROUPS, EXCLUDE_ROLES,
             MODES, CLIENTS, MAX_DURATION_SECONDS, REQUIRE_REASON, REASON_PATTERN, REQUIRE_ACR, NOTIFY_TARGET,
-            ALLOW_PRIVILEGED_TARGETS, NOT_BEFORE, NOT_AFTER);
+            ALLOW_PRIVILEGED_TARGETS, NOT_BEFORE, NOT_AFTER, TRUST_ACTOR_USERNAMES);
 
     public static final int MAX_DESCRIPTION_LENGTH = 1000;
     public static final int MAX_PATTERN_LENGTH = 500;
@@ -80,6 +81,7 @@ public final class GrantConfig {
         put(config, ALLOW_PRIVILEGED_TARGETS, Boolean.toString(grant.allowPrivilegedTargets()));
         put(config, NOT_BEFORE, grant.notBefore() == null ? null : grant.notBefore().toString());
         put(config, NOT_AFTER, grant.notAfter() == null ? null : grant.notAfter().toString());
+        put(config, TRUST_ACTOR_USERNAMES, Boolean.toString(grant.trustActorUsernames()));
         return config;
     }
 
@@ -121,7 +123,8 @@ public final class GrantConfig {
                 GrantFields.bool(NOTIFY_TARGET, single(config, NOTIFY_TARGET), false),
                 GrantFields.bool(ALLOW_PRIVILEGED_TARGETS, single(config, ALLOW_PRIVILEGED_TARGETS), false),
                 notBefore,
-                notAfter);
+                notAfter,
+                GrantFields.bool(TRUST_ACTOR_USERNAMES, single(config, TRUST_ACTOR_USERNAMES), false));
     }
 
     private static String single(Map<String, List<String>> config, String key) {

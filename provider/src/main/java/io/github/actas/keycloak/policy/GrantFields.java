@@ -20,6 +20,12 @@ public final class GrantFields {
     public static final int MAX_ENTRY_LENGTH = 255;
     /** Most entries accepted in one list. */
     public static final int MAX_LIST_SIZE = 1000;
+    /**
+     * The instants a grant (or a query) may name. ISO-8601 reaches years far beyond what epoch
+     * milliseconds can hold; anything outside these years is refused rather than overflowing later.
+     */
+    public static final Instant EARLIEST = Instant.parse("1970-01-01T00:00:00Z");
+    public static final Instant LATEST = Instant.parse("9999-12-31T23:59:59Z");
 
     private GrantFields() {
     }
@@ -62,22 +68,33 @@ public final class GrantFields {
         return modes;
     }
 
-    /** ISO-8601 instant ({@code 2026-01-01T00:00:00Z}) or offset date-time; null stays null. */
+    /**
+     * ISO-8601 instant ({@code 2026-01-01T00:00:00Z}) or offset date-time between {@link #EARLIEST} and
+     * {@link #LATEST}; null stays null.
+     */
     public static Instant instant(String field, String value) {
         if (value == null || value.isBlank()) {
             return null;
         }
         String trimmed = value.strip();
+        if (trimmed.length() > 64) {
+            throw new GrantValidationException(field, "is not an ISO-8601 instant such as 2026-01-01T00:00:00Z");
+        }
+        Instant instant;
         try {
-            return Instant.parse(trimmed);
+            instant = Instant.parse(trimmed);
         } catch (DateTimeParseException notAnInstant) {
             try {
-                return OffsetDateTime.parse(trimmed).toInstant();
+                instant = OffsetDateTime.parse(trimmed).toInstant();
             } catch (DateTimeParseException e) {
                 throw new GrantValidationException(field,
                         "'" + value + "' is not an ISO-8601 instant such as 2026-01-01T00:00:00Z");
             }
         }
+        if (instant.isBefore(EARLIEST) || instant.isAfter(LATEST)) {
+            throw new GrantValidationException(field, "must be between " + EARLIEST + " and " + LATEST);
+        }
+        return instant;
     }
 
     public static Integer integer(String field, String value) {

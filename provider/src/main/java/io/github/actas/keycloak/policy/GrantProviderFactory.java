@@ -53,6 +53,8 @@ public final class GrantProviderFactory implements ComponentFactory<GrantProvide
             .property().name(GrantConfig.ALLOW_PRIVILEGED_TARGETS).type(ProviderConfigProperty.BOOLEAN_TYPE).label("Allow privileged targets").defaultValue("false").add()
             .property().name(GrantConfig.NOT_BEFORE).type(ProviderConfigProperty.STRING_TYPE).label("Not before (ISO-8601)").add()
             .property().name(GrantConfig.NOT_AFTER).type(ProviderConfigProperty.STRING_TYPE).label("Not after (ISO-8601)").add()
+            .property().name(GrantConfig.TRUST_ACTOR_USERNAMES).type(ProviderConfigProperty.BOOLEAN_TYPE)
+            .label("Trust actor usernames where people choose their own").defaultValue("false").add()
             .build();
 
     /** Reads a stored component as a grant (refusing malformed config with the key as field). */

@@ -1,8 +1,9 @@
 package io.github.actas.keycloak.policy;
 
 import java.util.List;
-import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
+
+import com.google.re2j.Pattern;
+import com.google.re2j.PatternSyntaxException;
 
 /**
  * The one validation every grant passes, whichever way it arrives (admin API, explain drafts,
@@ -36,6 +37,18 @@ public final class GrantValidator {
         Selector actors = grant.actors();
         if (actors.isEmpty()) {
             throw new GrantValidationException("actors", "name at least one of users, groups, roles or clients");
+        }
+        if (!grant.trustActorUsernames() && !actors.users().isEmpty()) {
+            String why = realm.selfChosenUsernames();
+            if (why != null) {
+                for (String user : actors.users()) {
+                    if (Glob.isPattern(user) || !realm.userIdExists(user)) {
+                        throw new GrantValidationException("actors.users", "'" + user + "' is a username, and people choose"
+                                + " their own usernames in this realm (" + why + "): anyone could take that name. Name actors"
+                                + " by user id, group or role, or set trustActorUsernames if the names are safe here");
+                    }
+                }
+            }
         }
         checkGroups("actors.groups", actors.groups(), realm);
         checkRoles("actors.roles", actors.roles(), realm);
@@ -78,10 +91,11 @@ public final class GrantValidator {
 
         if (grant.reasonPattern() != null) {
             try {
+                // RE2 syntax, matched in linear time: no backreferences or lookaround.
                 Pattern.compile(grant.reasonPattern());
             } catch (PatternSyntaxException e) {
                 throw new GrantValidationException("reasonPattern",
-                        "is not a valid regular expression: " + e.getDescription());
+                        "is not a valid RE2 regular expression (no backreferences or lookaround): " + e.getDescription());
             }
         }
 

@@ -28,6 +28,15 @@ final class IntList {
         }
     }
 
+    boolean contains(int value) {
+        for (int i = 0; i < size; i++) {
+            if (values[i] == value) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     int size() {
         return size;
     }

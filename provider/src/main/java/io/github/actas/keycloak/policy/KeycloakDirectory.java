@@ -30,6 +30,7 @@ public final class KeycloakDirectory implements Directory {
     private final ClientModel client;
     private final boolean adminRealm;
     private Map<String, Integer> loaMap;
+    private Boolean usernamesChosenByUsers;
 
     /**
      * @param client         the client whose acr-to-LoA map applies (falls back to the realm's), or null
@@ -62,13 +63,20 @@ public final class KeycloakDirectory implements Directory {
 
     @Override
     public GroupPrincipal findGroup(String path) {
+        GroupModel group = findGroupModel(path);
+        return group == null ? null : group(group);
+    }
+
+    /** @return the Keycloak group with this path in this realm, or null */
+    public GroupModel findGroupModel(String path) {
         if (path == null || !path.startsWith("/") || path.length() > MAX_LOOKUP_LENGTH * 4) {
             return null;
         }
-        GroupModel group = KeycloakModelUtils.findGroupByPath(session, realm, path);
-        if (group == null) {
-            return null;
-        }
+        return KeycloakModelUtils.findGroupByPath(session, realm, path);
+    }
+
+    /** Resolves a group's paths (with ancestors) and the administrative roles it and its ancestors grant. */
+    public GroupPrincipal group(GroupModel group) {
         Set<String> paths = new HashSet<>();
         Deque<RoleModel> roles = new ArrayDeque<>();
         for (GroupModel g = group; g != null; g = g.getParent()) {
@@ -90,6 +98,23 @@ public final class KeycloakDirectory implements Directory {
             loaMap = client != null ? AcrUtils.getAcrLoaMap(client) : AcrUtils.getAcrLoaMap(realm);
         }
         return AcrLevels.level(acr, loaMap);
+    }
+
+    @Override
+    public boolean usernamesChosenByUsers() {
+        if (usernamesChosenByUsers == null) {
+            usernamesChosenByUsers = usernamesChosenByUsers(session, realm);
+        }
+        return usernamesChosenByUsers;
+    }
+
+    /**
+     * Whether people pick or change usernames themselves in {@code realm}: by registering, by editing their
+     * username, through their email address (email as username), or through an identity provider's first
+     * sign-in (the IdP, or the person on its review page, supplies the username).
+     */
+    static boolean usernamesChosenByUsers(KeycloakSession session, RealmModel realm) {
+        return new KeycloakRealmCatalog(session, realm).selfChosenUsernames() != null;
     }
 
     /** Resolves a user's groups (with ancestors) and effective roles (composites and group roles expanded). */

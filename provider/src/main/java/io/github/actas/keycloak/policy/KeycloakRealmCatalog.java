@@ -48,6 +48,28 @@ final class KeycloakRealmCatalog implements RealmCatalog {
     }
 
     @Override
+    public String selfChosenUsernames() {
+        if (realm.isRegistrationAllowed()) {
+            return "user registration is on";
+        }
+        if (realm.isEditUsernameAllowed()) {
+            return "users may edit their username";
+        }
+        if (realm.isRegistrationEmailAsUsername()) {
+            return "the email address is the username";
+        }
+        if (session.identityProviders().isIdentityFederationEnabled()) {
+            return "identity providers create users with usernames of their own";
+        }
+        return null;
+    }
+
+    @Override
+    public boolean userIdExists(String id) {
+        return id.length() <= 36 && session.users().getUserById(realm, id) != null;
+    }
+
+    @Override
     public boolean grantNameTaken(String name, String exceptId) {
         return realm.getComponentsStream(realm.getId(), GrantProviderFactory.PROVIDER_TYPE)
                 .anyMatch(c -> c.getName() != null && c.getName().equalsIgnoreCase(name) && !c.getId().equals(exceptId));

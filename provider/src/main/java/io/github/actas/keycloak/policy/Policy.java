@@ -27,6 +27,7 @@ public final class Policy {
 
     private final String revision;
     private final List<Grant> grants;
+    private final List<Rejected> rejected;
     private final CompiledGrant[] compiled;
     private final Map<String, int[]> actorUsers;
     private final Map<String, int[]> actorGroups;
@@ -36,16 +37,29 @@ public final class Policy {
 
     private Policy(String revision, List<Grant> grants, PolicySettings settings) {
         this.revision = revision;
-        this.grants = List.copyOf(grants);
-        this.compiled = new CompiledGrant[grants.size()];
+        List<Grant> kept = new ArrayList<>(grants.size());
+        List<CompiledGrant> compiledGrants = new ArrayList<>(grants.size());
+        List<Rejected> refused = new ArrayList<>();
+        for (Grant grant : grants) {
+            try {
+                compiledGrants.add(new CompiledGrant(grant, settings));
+                kept.add(grant);
+            } catch (RuntimeException e) {
+                // Validation should have refused it; if a stored grant still cannot be compiled it allows
+                // nothing, and the realm's other grants keep working.
+                refused.add(new Rejected(grant.name(), grant.id(), String.valueOf(e.getMessage())));
+            }
+        }
+        this.grants = List.copyOf(kept);
+        this.rejected = List.copyOf(refused);
+        this.compiled = compiledGrants.toArray(new CompiledGrant[0]);
         Map<String, IntList> users = new HashMap<>();
         Map<String, IntList> groups = new HashMap<>();
         Map<String, IntList> roles = new HashMap<>();
         Map<String, IntList> clients = new HashMap<>();
         GlobIndex.Builder globs = GlobIndex.builder();
         for (int i = 0; i < compiled.length; i++) {
-            Grant grant = grants.get(i);
-            compiled[i] = new CompiledGrant(grant, settings);
+            Grant grant = compiled[i].grant;
             if (!grant.enabled()) {
                 continue; // a disabled grant names no actor, so it is never a candidate
             }
@@ -73,6 +87,10 @@ public final class Policy {
         this.actorGlobs = globs.build();
     }
 
+    /** A stored grant that could not be compiled: it allows nothing (the provider logs it). */
+    public record Rejected(String name, String id, String problem) {
+    }
+
     /**
      * Compiles grants (already validated) into a policy.
      *
@@ -91,6 +109,11 @@ public final class Policy {
     /** The grants, sorted by name: when several allow a request, the first of them is the one used. */
     public List<Grant> grants() {
         return grants;
+    }
+
+    /** Grants that could not be compiled and therefore allow nothing. */
+    public List<Rejected> rejected() {
+        return rejected;
     }
 
     /**
@@ -113,7 +136,7 @@ public final class Policy {
             return Decision.deny(Denial.CHAINED, null, null, reasons);
         }
 
-        IntList candidates = candidates(actor);
+        IntList candidates = candidates(actor, directory, reasons);
         if (candidates.size() == 0) {
             // Deliberately said before, and without, looking at the target: no existence oracle.
             note(reasons, "no enabled grant names '" + actor.username() + "' as an actor");
@@ -151,7 +174,7 @@ public final class Policy {
             int failures = grant.evaluate(request, actor, target, group, directory, now, reasons);
             if (failures == 0) {
                 note(reasons, "allowed by grant '" + grant.name() + "'");
-                return Decision.allow(grant.grant, target, group, grant.durationSeconds(now), reasons);
+                return Decision.allow(grant.grant, target, group, grant.durationSeconds(now), grant.sessionLimit(), reasons);
             }
             if ((failures & CompiledGrant.STRUCTURAL) == 0) {
                 conditionFailures |= failures;
@@ -173,9 +196,11 @@ public final class Policy {
     /**
      * The enabled grants that name this actor as an actor, in name order: what the actor may learn
      * about its own grants (the account console's list of whom it may act as).
+     *
+     * @param directory the realm the actor lives in (whether its usernames can be trusted)
      */
-    public List<Grant> grantsOf(Principal actor) {
-        IntList candidates = candidates(actor);
+    public List<Grant> grantsOf(Principal actor, Directory directory) {
+        IntList candidates = candidates(actor, directory, null);
         List<Grant> out = new ArrayList<>(candidates.size());
         for (int i = 0; i < candidates.size(); i++) {
             out.add(compiled[candidates.get(i)].grant);
@@ -183,27 +208,40 @@ public final class Policy {
         return out;
     }
 
-    /** Whether any enabled grant names this actor (in any mode): what a door may reveal to it. */
-    public boolean namesActor(Principal actor) {
-        return candidates(actor).size() > 0;
-    }
-
-    /** Grant numbers naming the actor, ascending (so the first allowing grant is the first by name). */
-    private IntList candidates(Principal actor) {
+    /**
+     * Grant numbers naming the actor, ascending (so the first allowing grant is the first by name).
+     * Where people choose their own username, a grant that names the actor only by username or glob
+     * counts only if it says it trusts usernames: anyone could register or rename into the name.
+     */
+    private IntList candidates(Principal actor, Directory directory, List<String> reasons) {
         IntList out = new IntList(8);
         String folded = actor.foldedUsername();
-        out.addAll(actorUsers.get(folded));
+        out.addAll(actorUsers.get(actor.id()));
         if (actor.isServiceAccount()) {
-            // Service accounts act through actors.clients or an exact username, never through a
-            // wildcard, group or role that happens to include them.
+            // Service accounts act through actors.clients or an exact username (Keycloak derives it from
+            // the client id), never through a wildcard, group or role that happens to include them.
+            out.addAll(actorUsers.get(folded));
             out.addAll(actorClients.get(actor.serviceAccountClientId()));
         } else {
-            actorGlobs.collect(folded, out);
             for (String path : actor.groupPaths()) {
                 out.addAll(actorGroups.get(path));
             }
             for (String role : actor.roles()) {
                 out.addAll(actorRoles.get(role));
+            }
+            IntList byName = new IntList(4);
+            byName.addAll(actorUsers.get(folded));
+            actorGlobs.collect(folded, byName);
+            // Asked only when a username matched: the realm's settings are then looked at once per request.
+            boolean trusted = byName.size() == 0 || !directory.usernamesChosenByUsers();
+            for (int i = 0; i < byName.size(); i++) {
+                Grant grant = compiled[byName.get(i)].grant;
+                if (trusted || grant.trustActorUsernames()) {
+                    out.add(byName.get(i));
+                } else if (reasons != null && !out.contains(byName.get(i))) {
+                    note(reasons, "grant '" + grant.name() + "': names the actor by username, which people choose"
+                            + " themselves in this realm; name actors by user id, group or role (or set trustActorUsernames)");
+                }
             }
         }
         out.sortUnique();

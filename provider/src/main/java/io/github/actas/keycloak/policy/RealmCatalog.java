@@ -13,6 +13,15 @@ public interface RealmCatalog {
     /** @return whether {@code acr} is a level this realm knows (a number, or a name in its acr-to-LoA map) */
     boolean acrKnown(String acr);
 
+    /**
+     * @return why people choose or change their own username in this realm ("registration is on", ...), or
+     *         null when only administrators set usernames
+     */
+    String selfChosenUsernames();
+
+    /** @return whether a user with this id exists in the realm */
+    boolean userIdExists(String id);
+
     /** @return whether another stored grant (not {@code exceptId}) already has this name, ignoring case */
     boolean grantNameTaken(String name, String exceptId);
 }

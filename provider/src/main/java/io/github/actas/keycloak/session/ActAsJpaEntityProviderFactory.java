@@ -9,6 +9,7 @@ import org.keycloak.connections.jpa.entityprovider.JpaEntityProviderFactory;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.models.RealmModel;
+import org.keycloak.models.UserModel;
 import org.keycloak.models.utils.KeycloakModelUtils;
 import org.keycloak.provider.ProviderConfigProperty;
 import org.keycloak.provider.ProviderConfigurationBuilder;
@@ -51,7 +52,10 @@ public final class ActAsJpaEntityProviderFactory implements JpaEntityProviderFac
     @Override
     public void postInit(KeycloakSessionFactory factory) {
         factory.register(event -> {
-            if (event instanceof RealmModel.RealmRemovedEvent removed) {
+            if (event instanceof UserModel.UserRemovedEvent removed) {
+                // Keycloak removes a deleted user's sessions without telling anyone: end the acting ones here.
+                new ActAsSessions(removed.getKeycloakSession()).userRemoved(removed.getRealm(), removed.getUser());
+            } else if (event instanceof RealmModel.RealmRemovedEvent removed) {
                 removed.getKeycloakSession().getProvider(JpaConnectionProvider.class).getEntityManager()
                         .createNamedQuery("actAsSessions.deleteRealm")
                         .setParameter("realmId", removed.getRealm().getId())

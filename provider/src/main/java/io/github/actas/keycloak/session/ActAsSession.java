@@ -12,10 +12,12 @@ import org.keycloak.models.UserSessionModel;
  * @param nestedAct      the subject token's own {@code act} (JSON) for delegation chains, else null
  * @param started        epoch seconds
  * @param expires        epoch seconds; nothing issued from the session outlives it
+ * @param parentId       the Act-As session this one was delegated from (its subject token acted), else null:
+ *                       this session never outlives it and ends with it
  */
 public record ActAsSession(Mode mode, String actorId, String actorUsername, String actorClientId, String issuer,
                            String grantId, String grantName, String clientId, String reason, String acr,
-                           long started, long expires, String nestedAct) {
+                           long started, long expires, String nestedAct, String parentId) {
 
     static final String PREFIX = "act-as.";
     static final String MODE = PREFIX + "mode";
@@ -31,6 +33,18 @@ public record ActAsSession(Mode mode, String actorId, String actorUsername, Stri
     static final String STARTED = PREFIX + "started";
     static final String EXPIRES = PREFIX + "expires";
     static final String NESTED_ACT = PREFIX + "act";
+    static final String PARENT = PREFIX + "parent";
+    /**
+     * Browser sessions: the secret the banner's Stop must present. Random per session and kept on the
+     * server, so nothing an application or a token sees (session ids are in tokens) can be used to forge it.
+     */
+    public static final String STOP_SECRET = PREFIX + "stop";
+    /**
+     * On the actor's own session carried over while the browser acts: the epoch second its original sign-in
+     * ends. Keycloak starts every session "now", so this note is what keeps acting from lengthening the
+     * actor's sign-in: tokens, refreshes and single sign-on from that session stop at it.
+     */
+    public static final String CARRIED_END = PREFIX + "actor.session.limit";
 
     /** @return the Act-As view of the session, or null when it is not an Act-As session */
     public static ActAsSession of(UserSessionModel userSession) {
@@ -53,7 +67,14 @@ public record ActAsSession(Mode mode, String actorId, String actorUsername, Stri
                 userSession.getNote(ACR),
                 parseLong(userSession.getNote(STARTED)),
                 parseLong(userSession.getNote(EXPIRES)),
-                userSession.getNote(NESTED_ACT));
+                userSession.getNote(NESTED_ACT),
+                userSession.getNote(PARENT));
+    }
+
+    /** @return the epoch second a carried-over actor session ends, or {@link Long#MAX_VALUE} for any other session */
+    public static long carriedEnd(UserSessionModel userSession) {
+        String end = userSession == null ? null : userSession.getNote(CARRIED_END);
+        return end == null ? Long.MAX_VALUE : parseLong(end);
     }
 
     /** Cheap check, without reading all notes. */
@@ -75,9 +96,27 @@ public record ActAsSession(Mode mode, String actorId, String actorUsername, Stri
         set(userSession, STARTED, Long.toString(started));
         set(userSession, EXPIRES, Long.toString(expires));
         set(userSession, NESTED_ACT, nestedAct);
+        set(userSession, PARENT, parentId);
         // Keycloak's own notes: its "Impersonator" protocol mappers and admin console understand them.
         set(userSession, ImpersonationSessionNote.IMPERSONATOR_ID.toString(), actorId);
         set(userSession, ImpersonationSessionNote.IMPERSONATOR_USERNAME.toString(), actorUsername);
+    }
+
+    /** The same session with an earlier hard end (a grant was shortened, or a parent session ends sooner). */
+    public ActAsSession endingAt(long newExpires) {
+        return new ActAsSession(mode, actorId, actorUsername, actorClientId, issuer, grantId, grantName, clientId,
+                reason, acr, started, newExpires, nestedAct, parentId);
+    }
+
+    /** The same request facts, started now for {@code durationSeconds} (never past {@code latestEnd}). */
+    public ActAsSession startingAt(long now, long durationSeconds, long latestEnd) {
+        return new ActAsSession(mode, actorId, actorUsername, actorClientId, issuer, grantId, grantName, clientId,
+                reason, acr, now, Math.min(now + durationSeconds, latestEnd), nestedAct, parentId);
+    }
+
+    /** Moves the hard end of a running session earlier; the tokens issued from now on carry it. */
+    void writeExpires(UserSessionModel userSession) {
+        userSession.setNote(EXPIRES, Long.toString(expires));
     }
 
     /** @return whether the session has passed its hard end at {@code nowSeconds} */

@@ -22,6 +22,10 @@ import jakarta.persistence.Table;
                 query = "select s from ActAsSessionEntity s where s.realmId = :realmId and s.targetId = :targetId and s.expires > :now order by s.started desc"),
         @NamedQuery(name = "actAsSessions.expired",
                 query = "select s from ActAsSessionEntity s where s.expires <= :now order by s.expires"),
+        @NamedQuery(name = "actAsSessions.delegatedFrom",
+                query = "select s from ActAsSessionEntity s where s.parentId = :parentId"),
+        @NamedQuery(name = "actAsSessions.claim",
+                query = "delete from ActAsSessionEntity s where s.id = :id"),
         @NamedQuery(name = "actAsSessions.deleteRealm",
                 query = "delete from ActAsSessionEntity s where s.realmId = :realmId")
 })
@@ -66,6 +70,9 @@ public class ActAsSessionEntity {
 
     @Column(name = "EXPIRES", nullable = false)
     private long expires;
+
+    @Column(name = "PARENT_ID", length = 36)
+    private String parentId;
 
     public String getId() {
         return id;
@@ -169,5 +176,13 @@ public class ActAsSessionEntity {
 
     public void setExpires(long expires) {
         this.expires = expires;
+    }
+
+    public String getParentId() {
+        return parentId;
+    }
+
+    public void setParentId(String parentId) {
+        this.parentId = parentId;
     }
 }

@@ -21,6 +21,7 @@ import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
 import org.keycloak.models.UserSessionModel;
+import org.keycloak.models.utils.KeycloakModelUtils;
 import org.keycloak.services.managers.AuthenticationManager;
 import org.keycloak.services.managers.UserSessionManager;
 
@@ -33,6 +34,9 @@ public final class ActAsSessions {
 
     /** The authentication method recorded on the user session. */
     public static final String AUTH_METHOD = "act-as";
+
+    /** Sessions are ended in pages of this size (an actor's, a target's, those delegated from one). */
+    private static final int END_BATCH = 200;
 
     /** A session with less time left than this (or half its duration) is not reused. */
     private static final int MIN_REUSE_REMAINING_SECONDS = 60;
@@ -65,6 +69,7 @@ public final class ActAsSessions {
         row.setReason(notes.reason());
         row.setStarted(notes.started());
         row.setExpires(notes.expires());
+        row.setParentId(notes.parentId());
         em().persist(row);
         return userSession;
     }
@@ -137,24 +142,78 @@ public final class ActAsSessions {
     }
 
     /**
-     * Re-decides an existing session with today's grants and users: the actor must still exist, be
-     * enabled and be allowed to act as the session's user for this client.
+     * What re-deciding a running session found.
      *
-     * @return the decision, or null when the session has passed its hard end or its actor is gone
+     * @param decision the decision with today's grants and users, or null when the session must end anyway
+     * @param notes    the session's notes, with its hard end moved earlier if the grant (or the session it was
+     *                 delegated from) now ends it sooner
+     * @param end      why the session must end now (past its hard end, actor gone, parent ended), or null
      */
-    public Decision recheck(RealmModel realm, ClientModel client, UserSessionModel userSession, ActAsSession notes) {
-        if (notes.expiredAt(Time.currentTime())) {
-            return null;
+    public record Recheck(Decision decision, ActAsSession notes, EndReason end) {
+
+        public boolean allowed() {
+            return end == null && decision != null && decision.allowed();
+        }
+    }
+
+    /**
+     * Re-decides an existing session with today's grants and users, for {@code client}: the actor must still
+     * exist, be enabled and be allowed to act as the session's user. A grant that was shortened (or a parent
+     * session that ends sooner) moves the session's hard end earlier, here and for every token issued from now on.
+     */
+    public Recheck recheck(RealmModel realm, ClientModel client, UserSessionModel userSession, ActAsSession notes) {
+        long now = Time.currentTime();
+        if (notes.expiredAt(now)) {
+            return new Recheck(null, notes, EndReason.HARD_END);
+        }
+        long end = notes.expires();
+        if (notes.parentId() != null) {
+            ActAsSession parent = ActAsSession.of(session.sessions().getUserSession(realm, notes.parentId()));
+            if (parent == null || parent.expiredAt(now)) {
+                return new Recheck(null, notes, EndReason.PARENT_ENDED);
+            }
+            end = Math.min(end, parent.expires());
         }
         UserModel actorUser = notes.actorId() == null ? null : session.users().getUserById(realm, notes.actorId());
         if (actorUser == null) {
-            return null;
+            return new Recheck(null, notes, EndReason.ACTOR_GONE);
         }
         ActAsPolicyProvider policy = session.getProvider(ActAsPolicyProvider.class);
         Principal actor = policy.principal(realm, actorUser);
         ActAsRequest request = new ActAsRequest(actor, notes.mode(), userSession.getUser().getId(), null,
                 client.getClientId(), notes.reason(), notes.acr());
-        return policy.decide(realm, client, request);
+        Decision decision = policy.decide(realm, client, request);
+        if (!decision.allowed()) {
+            return new Recheck(decision, notes, null); // nothing written: the caller may end it in another transaction
+        }
+        end = Math.min(end, decision.sessionLimit().endFor(notes.started()));
+        if (end <= now) {
+            return new Recheck(decision, notes.endingAt(end), EndReason.HARD_END);
+        }
+        return new Recheck(decision, end < notes.expires() ? moveEnd(userSession, notes, end, now) : notes, null);
+    }
+
+    /**
+     * Applies what an allowed decision says about the session's duration today: a grant shortened (or given
+     * an earlier notAfter) since the session started moves its hard end earlier. Never later.
+     *
+     * @return the notes with the (possibly) earlier end; past it, the caller ends the session
+     */
+    public ActAsSession shorten(UserSessionModel userSession, ActAsSession notes, Decision decision) {
+        long end = decision.sessionLimit().endFor(notes.started());
+        return end < notes.expires() ? moveEnd(userSession, notes, end, Time.currentTime()) : notes;
+    }
+
+    private ActAsSession moveEnd(UserSessionModel userSession, ActAsSession notes, long end, long now) {
+        ActAsSession shortened = notes.endingAt(end);
+        if (!shortened.expiredAt(now)) {
+            shortened.writeExpires(userSession);
+            ActAsSessionEntity row = em().find(ActAsSessionEntity.class, userSession.getId());
+            if (row != null) {
+                row.setExpires(end);
+            }
+        }
+        return shortened;
     }
 
     /** Active registry rows of the realm (optionally of one actor or target), newest first. */
@@ -179,31 +238,124 @@ public final class ActAsSessions {
         return row != null && row.getRealmId().equals(realm.getId()) ? row : null;
     }
 
-    /**
-     * @return the live Keycloak user session behind a registry row, or null when it is gone (logged out,
-     *         expired); a row without a session is removed
-     */
+    /** @return the live Keycloak user session behind a registry row, or null when it is gone (logged out, expired) */
     public UserSessionModel live(RealmModel realm, ActAsSessionEntity row) {
         UserSessionModel userSession = session.sessions().getUserSession(realm, row.getId());
-        if (userSession == null || !ActAsSession.isActAs(userSession)) {
-            em().remove(row);
-            return null;
-        }
-        return userSession;
+        return userSession != null && ActAsSession.isActAs(userSession) ? userSession : null;
     }
 
     /**
-     * Ends a session: the index row goes first (so Act-As's logout listener does not record the end a
-     * second time), then Keycloak logs the session out, notifying clients with back-channel logout.
+     * Ends an Act-As session, whatever ends it: exactly one {@code impersonation.ended} record (or
+     * {@code impersonation.revoked}) is written, by whoever removes the registry row, in the same
+     * transaction; a second ending of the same session (another node, a logout racing a hard end) finds
+     * the row gone and writes nothing. Then Keycloak logs the session out (back-channel logout to the
+     * clients), and the sessions delegated from it end as well.
+     *
+     * @param by the person who ended it (actor on Stop, administrator on revoke), or null
+     * @return whether this call ended it (false: it had already been ended)
      */
-    public void end(RealmModel realm, ActAsSessionEntity row, UserSessionModel userSession) {
-        if (row != null) {
-            em().remove(row);
-            em().flush();
+    public boolean end(RealmModel realm, String id, EndReason reason, UserModel by) {
+        return end(realm, id, reason, by, true);
+    }
+
+    /**
+     * @param inRequest whether this runs for an HTTP request: then the clients are told by back-channel
+     *                  logout; housekeeping (a timer task, no request) removes the session quietly, as its
+     *                  tokens have expired anyway
+     */
+    private boolean end(RealmModel realm, String id, EndReason reason, UserModel by, boolean inRequest) {
+        ActAsSessionEntity row = find(realm, id);
+        boolean claimed = row != null && claim(realm, row, reason, by == null ? null : by.getId(),
+                by == null ? null : by.getUsername());
+        UserSessionModel userSession = id == null || reason.endedByKeycloak() ? null : session.sessions().getUserSession(realm, id);
+        if (userSession != null && ActAsSession.isActAs(userSession)) {
+            if (inRequest) {
+                AuthenticationManager.backchannelLogout(session, realm, userSession, session.getContext().getUri(),
+                        session.getContext().getConnection(), session.getContext().getRequestHeaders(), true);
+            } else {
+                session.sessions().removeUserSession(realm, userSession);
+            }
         }
-        if (userSession != null) {
-            AuthenticationManager.backchannelLogout(session, realm, userSession, session.getContext().getUri(),
-                    session.getContext().getConnection(), session.getContext().getRequestHeaders(), true);
+        if (row != null) {
+            endDelegated(realm, row.getId(), inRequest);
+        }
+        return claimed;
+    }
+
+    /**
+     * {@link #end}, in a transaction of its own: for requests that are about to fail (a refused refresh),
+     * whose own transaction Keycloak rolls back.
+     */
+    public void endNow(RealmModel realm, String id, EndReason reason) {
+        KeycloakModelUtils.runJobInTransaction(session.getKeycloakSessionFactory(), session.getContext(), own -> {
+            RealmModel ownRealm = own.realms().getRealm(realm.getId());
+            own.getContext().setRealm(ownRealm);
+            new ActAsSessions(own).end(ownRealm, id, reason, null);
+        });
+    }
+
+    /** Removes the registry row if it is still there and, if this transaction removed it, records the end. */
+    private boolean claim(RealmModel realm, ActAsSessionEntity row, EndReason reason, String byId, String byUsername) {
+        em().detach(row);
+        boolean claimed = em().createNamedQuery("actAsSessions.claim").setParameter("id", row.getId()).executeUpdate() == 1;
+        if (claimed) {
+            ClientConnection connection = session.getContext().getConnection();
+            session.getProvider(ActAsAuditProvider.class).record(realm,
+                    describe(reason == EndReason.REVOKED ? AuditTypes.REVOKED : AuditTypes.ENDED, AuditRecord.ENDED, row)
+                            .endedBy(byId, byUsername)
+                            .ipAddress(connection == null ? null : connection.getRemoteAddr())
+                            .error(reason.text()));
+        }
+        return claimed;
+    }
+
+    /** Ends the sessions delegated from an acting session that ends (and theirs, in turn). */
+    private void endDelegated(RealmModel realm, String parentId, boolean inRequest) {
+        List<ActAsSessionEntity> children = em().createNamedQuery("actAsSessions.delegatedFrom", ActAsSessionEntity.class)
+                .setParameter("parentId", parentId).setMaxResults(END_BATCH).getResultList();
+        for (ActAsSessionEntity child : children) {
+            end(realm, child.getId(), EndReason.PARENT_ENDED, null, inRequest);
+        }
+    }
+
+    /**
+     * Ends, in batches, the Act-As sessions whose Keycloak session is already gone, among those of one
+     * target user ({@code targetId}) or of the whole realm (null): after Keycloak's own logout APIs, which
+     * remove sessions without telling Act-As.
+     *
+     * @return how many were ended
+     */
+    public int endVanished(RealmModel realm, String targetId, EndReason reason, UserModel by) {
+        int ended = 0;
+        int first = 0;
+        List<ActAsSessionEntity> batch;
+        do {
+            batch = active(realm, null, targetId, first, END_BATCH);
+            int kept = 0;
+            for (ActAsSessionEntity row : batch) {
+                if (live(realm, row) == null) {
+                    if (end(realm, row.getId(), reason, by)) {
+                        ended++;
+                    }
+                } else {
+                    kept++;
+                }
+            }
+            first += kept;
+        } while (batch.size() == END_BATCH);
+        return ended;
+    }
+
+    /** Ends every running session of a deleted user, as actor or as target. */
+    public void userRemoved(RealmModel realm, UserModel user) {
+        for (boolean asActor : new boolean[] {true, false}) {
+            List<ActAsSessionEntity> batch;
+            do {
+                batch = asActor ? active(realm, user.getId(), null, 0, END_BATCH) : active(realm, null, user.getId(), 0, END_BATCH);
+                for (ActAsSessionEntity row : batch) {
+                    end(realm, row.getId(), asActor ? EndReason.ACTOR_GONE : EndReason.TARGET_REMOVED, null);
+                }
+            } while (batch.size() == END_BATCH);
         }
     }
 
@@ -236,9 +388,9 @@ public final class ActAsSessions {
     }
 
     /**
-     * Housekeeping, on any node: removes Keycloak user sessions of Act-As sessions past their hard end
-     * (their tokens are already expired; this frees the store instead of waiting for the realm's SSO
-     * timeouts) and their index rows. Safe to run concurrently: removing twice is harmless.
+     * Housekeeping, on any node: ends the Act-As sessions past their hard end (their tokens are already
+     * expired; this frees Keycloak's session store instead of waiting for the realm's SSO timeouts).
+     * Safe to run concurrently on every node: each session's end is recorded once.
      *
      * @return how many Act-As sessions were purged
      */
@@ -249,18 +401,12 @@ public final class ActAsSessions {
                 .getResultList();
         for (ActAsSessionEntity row : rows) {
             RealmModel realm = session.realms().getRealm(row.getRealmId());
-            em().remove(row);
             if (realm == null) {
+                em().remove(row);
                 continue;
             }
             session.getContext().setRealm(realm); // a timer task has no request realm; the session store needs one
-            UserSessionModel userSession = session.sessions().getUserSession(realm, row.getId());
-            boolean live = userSession != null && ActAsSession.isActAs(userSession);
-            if (live) {
-                session.sessions().removeUserSession(realm, userSession);
-            }
-            session.getProvider(ActAsAuditProvider.class).record(realm, describe(AuditTypes.ENDED, AuditRecord.ENDED, row)
-                    .error(live ? "hard end reached" : "session had already ended in Keycloak (logout or timeout)"));
+            end(realm, row.getId(), live(realm, row) != null ? EndReason.HARD_END : EndReason.GONE, null, false);
         }
         return rows.size();
     }

@@ -3,9 +3,10 @@ package io.github.actas.keycloak.token;
 import io.github.actas.keycloak.audit.ActAsAuditProvider;
 import io.github.actas.keycloak.audit.AuditRecord;
 import io.github.actas.keycloak.audit.AuditTypes;
-import io.github.actas.keycloak.policy.Decision;
 import io.github.actas.keycloak.session.ActAsSession;
 import io.github.actas.keycloak.session.ActAsSessions;
+import io.github.actas.keycloak.session.Decided;
+import io.github.actas.keycloak.session.EndReason;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.UriInfo;
 import org.keycloak.OAuthErrorException;
@@ -59,17 +60,17 @@ final class ActAsRefreshTokenProvider extends DefaultRefreshTokenProvider {
             return validation;
         }
         ActAsSessions sessions = new ActAsSessions(session);
-        Decision decision = sessions.recheck(realm, client, validation.userSession, notes);
-        if (decision == null || !decision.allowed()) {
-            String why = decision == null ? "act-as session ended (time limit reached or actor gone)"
-                    : "act-as grant no longer allows this session (" + decision.denial() + ")";
+        ActAsSessions.Recheck recheck = sessions.recheck(realm, client, validation.userSession, notes);
+        if (!recheck.allowed()) {
+            EndReason reason = recheck.end() != null ? recheck.end() : EndReason.NOT_ALLOWED;
+            String why = recheck.end() != null ? "act-as session ended: " + reason.text()
+                    : "act-as grant no longer allows this session (" + recheck.decision().denial() + ")";
             event.detail(Details.IMPERSONATOR, notes.actorUsername());
-            // Recorded in its own transaction: this refresh request fails.
-            session.getProvider(ActAsAuditProvider.class).recordNow(realm,
-                    ActAsSessions.describe(AuditTypes.ENDED, AuditRecord.ENDED, notes, validation.userSession).error(why));
-            sessions.end(realm, sessions.find(realm, validation.userSession.getId()), validation.userSession);
+            // This refresh fails and its transaction rolls back: the session ends in a transaction of its own.
+            sessions.endNow(realm, validation.userSession.getId(), reason);
             throw new OAuthErrorException(OAuthErrorException.INVALID_GRANT, why, why);
         }
+        Decided.mark(session, validation.userSession, client);
         return validation;
     }
 

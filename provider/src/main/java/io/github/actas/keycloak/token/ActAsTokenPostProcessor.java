@@ -1,41 +1,122 @@
 package io.github.actas.keycloak.token;
 
 import java.util.Map;
+import java.util.Set;
 
 import io.github.actas.keycloak.session.ActAsSession;
+import io.github.actas.keycloak.session.ActAsSessions;
+import io.github.actas.keycloak.session.Decided;
+import jakarta.ws.rs.core.Response;
+import org.keycloak.OAuthErrorException;
+import org.keycloak.common.util.Time;
+import org.keycloak.models.AuthenticatedClientSessionModel;
+import org.keycloak.models.ClientModel;
+import org.keycloak.models.Constants;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserSessionModel;
 import org.keycloak.protocol.oidc.token.TokenPostProcessor;
 import org.keycloak.protocol.oidc.token.TokenPostProcessorContext;
 import org.keycloak.representations.AccessToken;
+import org.keycloak.representations.JsonWebToken;
 import org.keycloak.representations.RefreshToken;
+import org.keycloak.services.ErrorResponseException;
 
 /**
- * Runs when Keycloak builds any token response, after every protocol mapper and before signing. For
- * tokens of an Act-As session it sets the {@code act} claim (replacing anything a mapper put there, so
- * a mapper cannot forge or hide the actor) and caps {@code exp} at the session's hard end. Whichever
- * grant issues the token (token exchange, refresh, authorization code), the same rule applies.
+ * Runs when Keycloak builds any token response, after every protocol mapper and before signing, whatever
+ * grant or flow issues it (token exchange, refresh, authorization code, a flow a client overrides to).
+ * For tokens of an Act-As session it
+ * <ul>
+ *   <li>re-decides the session for the receiving client unless a door just did in this request (so a
+ *       client outside the grant's {@code clients} gets nothing, and a shortened grant shortens the session);</li>
+ *   <li>sets the {@code act} claim (replacing anything a mapper put there, so a mapper cannot forge or hide
+ *       the actor) and caps {@code exp} at the session's hard end;</li>
+ *   <li>leaves out the account console's managing roles: acting never changes the target's account.</li>
+ * </ul>
+ * Tokens of an actor's session carried over while acting stop at the end of the actor's original sign-in.
  */
 final class ActAsTokenPostProcessor implements TokenPostProcessor {
+
+    /** The {@code account} client's roles that change an account (profile, credentials, links, consents). */
+    private static final Set<String> ACCOUNT_MANAGING_ROLES = Set.of("manage-account", "manage-account-links",
+            "manage-consent", "delete-account");
+
+    private final KeycloakSession session;
+
+    ActAsTokenPostProcessor(KeycloakSession session) {
+        this.session = session;
+    }
 
     @Override
     public void process(TokenPostProcessorContext context) {
         if (context.clientSessionCtx() == null || context.clientSessionCtx().getClientSession() == null) {
             return;
         }
-        UserSessionModel userSession = context.clientSessionCtx().getClientSession().getUserSession();
+        AuthenticatedClientSessionModel clientSession = context.clientSessionCtx().getClientSession();
+        UserSessionModel userSession = clientSession.getUserSession();
+        if (userSession == null) {
+            return;
+        }
+        long carriedEnd = ActAsSession.carriedEnd(userSession);
+        if (carriedEnd != Long.MAX_VALUE) {
+            if (Time.currentTime() >= carriedEnd) {
+                throw refused("the sign-in this session continues has ended; sign in again");
+            }
+            cap(context.accessToken(), carriedEnd);
+            cap(context.refreshToken(), carriedEnd);
+            return;
+        }
         if (!ActAsSession.isActAs(userSession)) {
             return;
         }
-        ActAsSession session = ActAsSession.of(userSession);
-        Map<String, Object> act = ActClaim.of(session);
+        ActAsSession notes = ActAsSession.of(userSession);
+        ClientModel client = clientSession.getClient();
+        if (!Decided.marked(session, userSession, client)) {
+            RealmModel realm = clientSession.getRealm();
+            ActAsSessions sessions = new ActAsSessions(session);
+            ActAsSessions.Recheck recheck = sessions.recheck(realm, client, userSession, notes);
+            if (recheck.end() != null) {
+                sessions.endNow(realm, userSession.getId(), recheck.end()); // this request fails: its own transaction
+                throw refused("the acting session has ended (" + recheck.end().text() + ")");
+            }
+            if (!recheck.allowed()) {
+                throw refused("the act-as grant of this session does not allow tokens for client " + client.getClientId());
+            }
+            notes = recheck.notes();
+            Decided.mark(session, userSession, client);
+        }
+        Map<String, Object> act = ActClaim.of(notes);
         AccessToken accessToken = context.accessToken();
         if (accessToken != null) {
-            ActClaim.stamp(accessToken, act, session.expires());
+            ActClaim.stamp(accessToken, act, notes.expires());
+            withoutAccountManagement(accessToken);
         }
         RefreshToken refreshToken = context.refreshToken();
         if (refreshToken != null) {
             // The claim also marks the refresh token, so refreshing it goes through ActAsRefreshTokenProvider.
-            ActClaim.stamp(refreshToken, act, session.expires());
+            ActClaim.stamp(refreshToken, act, notes.expires());
         }
+    }
+
+    private static void cap(JsonWebToken token, long end) {
+        if (token != null && (token.getExp() == null || token.getExp() == 0 || token.getExp() > end)) {
+            token.exp(end);
+        }
+    }
+
+    private static void withoutAccountManagement(AccessToken token) {
+        Map<String, AccessToken.Access> resourceAccess = token.getResourceAccess();
+        AccessToken.Access account = resourceAccess == null ? null : resourceAccess.get(Constants.ACCOUNT_MANAGEMENT_CLIENT_ID);
+        if (account == null || account.getRoles() == null) {
+            return;
+        }
+        account.getRoles().removeAll(ACCOUNT_MANAGING_ROLES);
+        if (account.getRoles().isEmpty()) {
+            resourceAccess.remove(Constants.ACCOUNT_MANAGEMENT_CLIENT_ID);
+        }
+    }
+
+    private static ErrorResponseException refused(String description) {
+        return new ErrorResponseException(OAuthErrorException.INVALID_GRANT, description, Response.Status.BAD_REQUEST);
     }
 }

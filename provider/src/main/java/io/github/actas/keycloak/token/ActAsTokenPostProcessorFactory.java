@@ -11,7 +11,7 @@ public final class ActAsTokenPostProcessorFactory implements TokenPostProcessorF
 
     @Override
     public TokenPostProcessor create(KeycloakSession session) {
-        return new ActAsTokenPostProcessor();
+        return new ActAsTokenPostProcessor(session);
     }
 
     @Override

@@ -10,6 +10,7 @@ final class FakeDirectory implements Directory {
     private final Map<String, GroupPrincipal> groups = new HashMap<>();
     private final Map<String, Integer> loa = new HashMap<>();
     int lookups;
+    boolean usernamesChosenByUsers;
 
     FakeDirectory add(Principal principal) {
         users.put(principal.username(), principal);
@@ -37,6 +38,11 @@ final class FakeDirectory implements Directory {
     public GroupPrincipal findGroup(String path) {
         lookups++;
         return groups.get(path);
+    }
+
+    @Override
+    public boolean usernamesChosenByUsers() {
+        return usernamesChosenByUsers;
     }
 
     @Override

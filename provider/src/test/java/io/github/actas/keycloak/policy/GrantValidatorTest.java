@@ -1,10 +1,12 @@
 package io.github.actas.keycloak.policy;
 
 import static io.github.actas.keycloak.policy.Grants.grant;
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Set;
 import java.util.function.UnaryOperator;
 
@@ -15,7 +17,26 @@ import org.junit.jupiter.api.Test;
 
 class GrantValidatorTest {
 
-    private static final RealmCatalog REALM = new RealmCatalog() {
+    private static final RealmCatalog REALM = new TestCatalog(null);
+
+    /** A realm for validation tests; {@code selfChosen} says why people pick their own usernames there (or null). */
+    private static final class TestCatalog implements RealmCatalog {
+        private final String selfChosen;
+
+        TestCatalog(String selfChosen) {
+            this.selfChosen = selfChosen;
+        }
+
+        @Override
+        public String selfChosenUsernames() {
+            return selfChosen;
+        }
+
+        @Override
+        public boolean userIdExists(String id) {
+            return id.equals("0f6c6a8e-8d3b-4c6e-9a51-2f1e3d4c5b6a");
+        }
+
         @Override
         public boolean groupExists(String path) {
             return Set.of("/support", "/customers", "/customers/eu").contains(path);
@@ -40,7 +61,7 @@ class GrantValidatorTest {
         public boolean grantNameTaken(String name, String exceptId) {
             return name.equalsIgnoreCase("taken") && !"id-taken".equals(exceptId);
         }
-    };
+    }
 
     private static Grants valid() {
         return grant("ok").actorUsers("admin*").actorGroups("/support").actorRoles("app/reader")
@@ -56,7 +77,7 @@ class GrantValidatorTest {
         PolicySettings s = PolicySettings.DEFAULTS;
         return java.util.stream.Stream.of(
                 Arguments.of("name", new Grant(null, null, null, true, valid().build().actors(), valid().build().targets(),
-                        null, Set.of(Mode.IMPERSONATE), java.util.List.of("*"), null, false, null, null, false, false, null, null)),
+                        null, Set.of(Mode.IMPERSONATE), java.util.List.of("*"), null, false, null, null, false, false, null, null, false)),
                 Arguments.of("name", with(g -> Grants.grant("TAKEN").actorUsers("a").targetUsers("b"))),
                 Arguments.of("name", with(g -> Grants.grant("bad name!").actorUsers("a").targetUsers("b"))),
                 Arguments.of("name", with(g -> Grants.grant("-leading-dash").actorUsers("a").targetUsers("b"))),
@@ -77,6 +98,9 @@ class GrantValidatorTest {
                 Arguments.of("maxDurationSeconds", with(g -> g.maxDuration(-5))),
                 Arguments.of("maxDurationSeconds", with(g -> g.maxDuration(s.maxDurationSeconds() + 1))),
                 Arguments.of("reasonPattern", with(g -> g.requireReason("[unclosed"))),
+                // RE2 syntax: backreferences and lookaround need backtracking, so they are refused
+                Arguments.of("reasonPattern", with(g -> g.requireReason("(a)\\1"))),
+                Arguments.of("reasonPattern", with(g -> g.requireReason("(?=T)T-[0-9]+"))),
                 Arguments.of("requireAcr", with(g -> g.requireAcr("platinum"))),
                 Arguments.of("notAfter", with(g -> g.window(t, t.minusSeconds(1)))),
                 Arguments.of("notAfter", with(g -> g.window(t, t))));
@@ -96,8 +120,27 @@ class GrantValidatorTest {
                 .doesNotThrowAnyException();
         Grant renamedToItself = new Grant("id-taken", "taken", null, true, valid().build().actors(),
                 valid().build().targets(), null, Set.of(Mode.GROUP), java.util.List.of("*"), null, false, null, null,
-                false, false, null, null);
+                false, false, null, null, false);
         assertThatCode(() -> GrantValidator.validate(renamedToItself, REALM, PolicySettings.DEFAULTS))
                 .doesNotThrowAnyException();
+    }
+
+    @Test
+    void whereUsersChooseTheirUsernamesActorsAreNamedByIdGroupOrRole() {
+        RealmCatalog open = new TestCatalog("user registration is on");
+        for (String user : List.of("admin*", "admin1")) {
+            assertThatThrownBy(() -> GrantValidator.validate(grant("g").actorUsers(user).targetUsers("u").build(), open,
+                    PolicySettings.DEFAULTS))
+                    .isInstanceOfSatisfying(GrantValidationException.class, e -> {
+                        assertThat(e.field()).isEqualTo("actors.users");
+                        assertThat(e.getMessage()).contains("user registration is on").contains("trustActorUsernames");
+                    });
+        }
+        assertThatCode(() -> GrantValidator.validate(grant("g").actorUsers("0f6c6a8e-8d3b-4c6e-9a51-2f1e3d4c5b6a")
+                .actorGroups("/support").targetUsers("u").build(), open, PolicySettings.DEFAULTS)).doesNotThrowAnyException();
+        assertThatCode(() -> GrantValidator.validate(grant("g").actorUsers("admin*").trustActorUsernames().targetUsers("u")
+                .build(), open, PolicySettings.DEFAULTS)).doesNotThrowAnyException();
+        assertThatCode(() -> GrantValidator.validate(grant("g").actorUsers("admin*").targetUsers("u").build(), REALM,
+                PolicySettings.DEFAULTS)).doesNotThrowAnyException();
     }
 }

@@ -22,6 +22,7 @@ final class Grants {
     private boolean allowPrivilegedTargets;
     private Instant notBefore;
     private Instant notAfter;
+    private boolean trustActorUsernames;
 
     static Grants grant(String name) {
         Grants g = new Grants();
@@ -117,6 +118,11 @@ final class Grants {
         return this;
     }
 
+    Grants trustActorUsernames() {
+        trustActorUsernames = true;
+        return this;
+    }
+
     Grants disabled() {
         enabled = false;
         return this;
@@ -125,6 +131,6 @@ final class Grants {
     Grant build() {
         return new Grant("id-" + name, name, null, enabled, actors, targets, excluded, modes, clients,
                 maxDurationSeconds, requireReason, reasonPattern, requireAcr, false, allowPrivilegedTargets,
-                notBefore, notAfter);
+                notBefore, notAfter, trustActorUsernames);
     }
 }

@@ -237,8 +237,8 @@ class PolicyTest {
     void grantsOfAnActorAreTheOnesNamingIt() {
         Policy p = policy(grant("b").actorUsers("admin*").targetUsers("*"), grant("a").actorGroups("/support").targetUsers("*"),
                 grant("c").actorUsers("lead1").targetUsers("*"));
-        assertThat(p.grantsOf(ADMIN1)).extracting(Grant::name).containsExactly("a", "b");
-        assertThat(p.grantsOf(USER1)).isEmpty();
+        assertThat(p.grantsOf(ADMIN1, directory)).extracting(Grant::name).containsExactly("a", "b");
+        assertThat(p.grantsOf(USER1, directory)).isEmpty();
     }
 
     @Test
@@ -307,5 +307,60 @@ class PolicyTest {
         Decision d = impersonate(p, ADMIN1, "user_1");
         assertThat(d.allowed()).isTrue();
         assertThat(d.reasons()).containsExactly("allowed by grant 'admins'"); // no other grant was even considered
+    }
+
+    // --- no stored value breaks a realm; patterns run in linear time; names people choose ----------
+
+    @Test
+    void aGrantThatCannotBeCompiledAllowsNothingAndTheOthersStillDecide() {
+        // An instant epoch milliseconds cannot hold: validation refuses it, but a hand-edited database might not.
+        Grant broken = new Grant("id-broken", "broken", null, true, grant("x").actorUsers("admin1").build().actors(),
+                grant("x").targetUsers("user_1").build().targets(), null, Set.of(Mode.IMPERSONATE), List.of("*"), null,
+                false, null, null, false, false, null, Instant.parse("+1000000000-01-01T00:00:00Z"), false);
+        Policy p = Policy.compile("r", List.of(broken, grant("fine").actorUsers("admin1").targetUsers("user_*").build()),
+                PolicySettings.DEFAULTS);
+        assertThat(p.rejected()).extracting(Policy.Rejected::name).containsExactly("broken");
+        Decision d = impersonate(p, ADMIN1, "user_1");
+        assertThat(d.allowed()).isTrue();
+        assertThat(d.grant().name()).isEqualTo("fine");
+    }
+
+    @Test
+    void aCatastrophicReasonPatternRunsInLinearTime() {
+        Policy p = policy(grant("g").actorUsers("admin1").targetUsers("user_*").requireReason("(a+)+$"));
+        String reason = "a".repeat(100_000) + "!";
+        long started = System.nanoTime();
+        Decision d = decide(p, new ActAsRequest(ADMIN1, Mode.IMPERSONATE, "user_1", null, "app", reason, null));
+        // java.util.regex needs about 2^100000 steps for this; RE2/J a few milliseconds
+        assertThat(System.nanoTime() - started).isLessThan(5_000_000_000L);
+        assertThat(d.denial()).isEqualTo(Denial.REASON_REQUIRED);
+    }
+
+    @Test
+    void whereUsersChooseTheirUsernamesOnlyIdsGroupsRolesAndTrustingGrantsMatch() {
+        directory.usernamesChosenByUsers = true;
+        Policy byName = policy(grant("by-name").actorUsers("admin*").targetUsers("user_*"));
+        Decision refused = impersonate(byName, ADMIN1, "user_1");
+        assertThat(refused.denial()).isEqualTo(Denial.NO_GRANT);
+        assertThat(refused.reasons()).anySatisfy(r -> assertThat(r).contains("names the actor by username"));
+        assertThat(directory.lookups).isZero(); // still said before looking at the target
+
+        assertThat(impersonate(policy(grant("by-id").actorUsers("id-admin1").targetUsers("user_*")), ADMIN1, "user_1")
+                .allowed()).isTrue();
+        assertThat(impersonate(policy(grant("by-group").actorGroups("/support").targetUsers("user_*")), ADMIN1, "user_1")
+                .allowed()).isTrue();
+        assertThat(impersonate(policy(grant("trusting").actorUsers("admin*").trustActorUsernames().targetUsers("user_*")),
+                ADMIN1, "user_1").allowed()).isTrue();
+        assertThat(byName.grantsOf(ADMIN1, directory)).isEmpty();
+    }
+
+    @Test
+    void aSessionEndsAtTheGrantsDurationAndNeverAfterNotAfter() {
+        Instant notAfter = Instant.ofEpochMilli(NOW).plusSeconds(900);
+        Decision d = impersonate(policy(grant("g").actorUsers("admin1").targetUsers("user_*").maxDuration(600)
+                .window(null, notAfter)), ADMIN1, "user_1");
+        long nowSeconds = NOW / 1000;
+        assertThat(d.sessionLimit().endFor(nowSeconds)).isEqualTo(nowSeconds + 600);
+        assertThat(d.sessionLimit().endFor(nowSeconds + 500)).isEqualTo(notAfter.getEpochSecond());
     }
 }

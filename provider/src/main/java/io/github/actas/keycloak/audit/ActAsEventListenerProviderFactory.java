@@ -20,8 +20,8 @@ import org.keycloak.models.UserModel;
 
 /**
  * Records the end of an Act-As session that Keycloak itself ended: the user's or the application's logout
- * (a {@code LOGOUT} event), and Keycloak's admin API deleting a session or signing a user or the whole
- * realm out (admin events). Keycloak removes those sessions without telling anyone else, so this is where
+ * (a {@code LOGOUT} event), a sign-in restarted during re-authentication (which logs the browser's session
+ * out), and Keycloak's admin API deleting a session or signing a user or the whole realm out (admin events). Keycloak removes those sessions without telling anyone else, so this is where
  * their one end record comes from. Global: it needs no per-realm configuration, and it costs one
  * primary-key lookup per logout.
  */
@@ -30,8 +30,8 @@ public final class ActAsEventListenerProviderFactory implements EventListenerPro
     public static final String PROVIDER_ID = "act-as-audit";
 
     /** Admin API paths (relative to the realm) whose calls remove user sessions. */
-    private static final Pattern SESSION_DELETE = Pattern.compile("sessions/([0-9A-Za-z-]{1,36})");
-    private static final Pattern USER_LOGOUT = Pattern.compile("users/([0-9A-Za-z-]{1,36})/logout");
+    private static final Pattern SESSION_DELETE = Pattern.compile("sessions/([^/]{1,64})");
+    private static final Pattern USER_LOGOUT = Pattern.compile("users/([^/]{1,64})/logout");
     private static final String REALM_LOGOUT = "logout-all";
 
     @Override
@@ -39,12 +39,19 @@ public final class ActAsEventListenerProviderFactory implements EventListenerPro
         return new EventListenerProvider() {
             @Override
             public void onEvent(Event event) {
-                if (event.getType() != EventType.LOGOUT || event.getSessionId() == null || event.getRealmId() == null) {
+                boolean logout = event.getType() == EventType.LOGOUT && event.getSessionId() != null;
+                // "Restart login" during a re-authentication logs the browser's session out without a LOGOUT event.
+                boolean restart = event.getType() == EventType.RESTART_AUTHENTICATION && event.getUserId() != null;
+                RealmModel realm = !(logout || restart) || event.getRealmId() == null ? null
+                        : session.realms().getRealm(event.getRealmId());
+                if (realm == null) {
                     return;
                 }
-                RealmModel realm = session.realms().getRealm(event.getRealmId());
-                if (realm != null) {
-                    new ActAsSessions(session).end(realm, event.getSessionId(), EndReason.LOGGED_OUT, null);
+                ActAsSessions sessions = new ActAsSessions(session);
+                if (logout) {
+                    sessions.end(realm, event.getSessionId(), EndReason.LOGGED_OUT, null);
+                } else {
+                    sessions.endVanished(realm, event.getUserId(), EndReason.REPLACED, null);
                 }
             }
 

@@ -1,27 +1,13 @@
 package io.github.actas.keycloak.benchmarks;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.net.URI;
-import java.net.URLEncoder;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntFunction;
 
 import io.github.actas.keycloak.harness.Http;
@@ -41,10 +27,7 @@ import io.github.actas.keycloak.harness.KeycloakServer;
  */
 public final class ExchangeLoadBenchmark {
 
-    private static final String REALM = "bench";
-    private static final String EXCHANGE = "urn:ietf:params:oauth:grant-type:token-exchange";
-    private static final String ACCESS_TOKEN = "urn:ietf:params:oauth:token-type:access_token";
-    private static final int TARGETS = 50;
+    private static final String REALM = TokenEndpointScenarios.REALM;
     /** Concurrency levels, {@code bench.concurrency} (comma-separated). */
     private static final int[] CONCURRENCY = Arrays.stream(System.getProperty("bench.concurrency", "8,32").split(","))
             .mapToInt(Integer::parseInt).toArray();
@@ -54,22 +37,13 @@ public final class ExchangeLoadBenchmark {
      */
     private static final String DB = System.getProperty("bench.db", "dev-file");
     private static final String POSTGRES = System.getProperty("bench.postgres", "jdbc:postgresql://127.0.0.1:5432/");
-    private static final List<String> BUILD = List.of("--db=" + DB, "--health-enabled=true", "--cache=local");
+    static final List<String> BUILD = List.of("--db=" + DB, "--health-enabled=true", "--cache=local");
 
-    private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(10)).build();
+    private final LoadRunner load = new LoadRunner("postgres".equals(DB));
     private final int warmupSeconds = Integer.getInteger("bench.warmup", 5);
     private final int measureSeconds = Integer.getInteger("bench.seconds", 15);
     /** Which parts to run: exchange (a-d), audit, v1 (e); all by default. */
     private final List<String> parts = List.of(System.getProperty("bench.parts", "exchange,audit,v1").split(","));
-
-    /** One measured scenario at one concurrency. */
-    record Result(String scenario, int concurrency, long requests, long errors, double seconds, double p50Millis, double p99Millis,
-                  double serverCpuMicros, double benchCpuMicros, double databaseCpuMicros) {
-        double perSecond() {
-            return requests / seconds;
-        }
-    }
 
     public static void main(String[] args) throws Exception {
         if (args.length < 1) {
@@ -117,44 +91,19 @@ public final class ExchangeLoadBenchmark {
     }
 
     private void run(Path home, List<String> actAsDbOptions, List<String> v1DbOptions) throws Exception {
-        Path realms = realmFolder();
-        List<Result> results = new ArrayList<>();
+        Path realms = LoadRunner.realmFolder();
+        List<LoadRunner.Result> results = new ArrayList<>();
 
         List<String> actAsOptions = new ArrayList<>(actAsDbOptions);
-        // short retries, so that a backlog built while the receiver is "down" drains at once
-        actAsOptions.add("--spi-act-as-audit--act-as-audit--retry-base-millis=200");
-        actAsOptions.add("--spi-act-as-audit--act-as-audit--retry-max-millis=1000");
-        actAsOptions.add("--spi-act-as-audit--act-as-audit--webhook-private-networks=127.0.0.1/32");
+        actAsOptions.addAll(TokenEndpointScenarios.SERVER_OPTIONS);
         KeycloakServer actAs = KeycloakServer.of(home, BUILD, actAsOptions).startFresh(realms);
         List<String> auditReport = new ArrayList<>();
         try {
-            String token = actAs.realmUrl(REALM) + "/protocol/openid-connect/token";
-            String actor = login(token, "bench-portal", "bench-admin");
-            String[] users = new String[TARGETS];
-            for (int i = 0; i < TARGETS; i++) {
-                users[i] = login(token, "bench-svc", "bench-user-" + i);
-            }
-            Map<String, IntFunction<HttpRequest>> scenarios = new LinkedHashMap<>();
-            scenarios.put("(a) client credentials", i -> post(token, "grant_type", "client_credentials",
-                    "client_id", "bench-svc", "client_secret", "bench-svc-secret"));
-            scenarios.put("(b) Keycloak standard exchange", i -> post(token, "grant_type", EXCHANGE,
-                    "client_id", "bench-portal", "client_secret", "bench-portal-secret",
-                    "subject_token", actor, "subject_token_type", ACCESS_TOKEN));
-            scenarios.put("(c) Act-As impersonation", i -> post(token, "grant_type", EXCHANGE,
-                    "client_id", "bench-portal", "client_secret", "bench-portal-secret",
-                    "subject_token", actor, "subject_token_type", ACCESS_TOKEN, "requested_subject", "bench-user-" + (i % TARGETS)));
-            // A distinct reason per request defeats session reuse: every exchange starts a new Act-As session.
-            scenarios.put("(c') Act-As impersonation, new session each", i -> post(token, "grant_type", EXCHANGE,
-                    "client_id", "bench-portal", "client_secret", "bench-portal-secret",
-                    "subject_token", actor, "subject_token_type", ACCESS_TOKEN, "requested_subject", "bench-user-" + (i % TARGETS),
-                    "reason", "R-" + i + "-" + System.nanoTime()));
-            scenarios.put("(d) Act-As delegation", i -> post(token, "grant_type", EXCHANGE,
-                    "client_id", "bench-svc", "client_secret", "bench-svc-secret",
-                    "subject_token", users[i % TARGETS], "subject_token_type", ACCESS_TOKEN, "act_as_mode", "delegate"));
+            Map<String, IntFunction<HttpRequest>> scenarios = TokenEndpointScenarios.of(load, actAs);
             if (parts.contains("exchange")) {
                 for (int concurrency : CONCURRENCY) {
                     for (Map.Entry<String, IntFunction<HttpRequest>> scenario : scenarios.entrySet()) {
-                        results.add(measure(scenario.getKey(), concurrency, scenario.getValue()));
+                        results.add(load.measure(scenario.getKey(), concurrency, scenario.getValue(), null, warmupSeconds, measureSeconds));
                     }
                 }
             }
@@ -178,13 +127,14 @@ public final class ExchangeLoadBenchmark {
         KeycloakServer keycloakV1 = KeycloakServer.of(home, v1Build, v1DbOptions).startFresh(realms);
         try {
             String token = keycloakV1.realmUrl(REALM) + "/protocol/openid-connect/token";
-            String actor = login(token, "bench-portal", "bench-admin");
-            IntFunction<HttpRequest> v1 = i -> post(token, "grant_type", EXCHANGE,
+            String actor = load.login(token, "bench-portal", "bench-admin");
+            IntFunction<HttpRequest> v1 = i -> LoadRunner.post(token, "grant_type", TokenEndpointScenarios.EXCHANGE,
                     "client_id", "bench-portal", "client_secret", "bench-portal-secret",
-                    "subject_token", actor, "subject_token_type", ACCESS_TOKEN,
-                    "requested_subject", "bench-user-" + (i % TARGETS), "requested_token_type", ACCESS_TOKEN);
+                    "subject_token", actor, "subject_token_type", TokenEndpointScenarios.ACCESS_TOKEN,
+                    "requested_subject", "bench-user-" + (i % TokenEndpointScenarios.TARGETS),
+                    "requested_token_type", TokenEndpointScenarios.ACCESS_TOKEN);
             for (int concurrency : CONCURRENCY) {
-                results.add(measure("(e) Keycloak v1 impersonation (preview)", concurrency, v1));
+                results.add(load.measure("(e) Keycloak v1 impersonation (preview)", concurrency, v1, null, warmupSeconds, measureSeconds));
             }
         } finally {
             keycloakV1.stop();
@@ -220,35 +170,35 @@ public final class ExchangeLoadBenchmark {
             // between two rounds of a pair outweighs the effect being measured.
             for (boolean enabled : new boolean[] {true, false}) {
                 enableSink(server, sinks + "/" + created, enabled);
-                phase(CONCURRENCY[0], impersonation, AUDIT_WARMUP_SECONDS / 2, null);
+                load.phase(CONCURRENCY[0], impersonation, AUDIT_WARMUP_SECONDS / 2, null);
             }
             for (int concurrency : CONCURRENCY) {
-                List<Result> off = new ArrayList<>();
-                List<Result> on = new ArrayList<>();
+                List<LoadRunner.Result> off = new ArrayList<>();
+                List<LoadRunner.Result> on = new ArrayList<>();
                 List<Double> change = new ArrayList<>();
                 List<Double> cpuChange = new ArrayList<>();
                 for (int round = 0; round < AUDIT_ROUNDS; round++) {
                     // alternate which condition goes first, so a drifting machine does not favour one
                     boolean offFirst = round % 2 == 0;
-                    Result a = measureWithSink(server, sinks + "/" + created, !offFirst, concurrency, impersonation);
-                    Result b = measureWithSink(server, sinks + "/" + created, offFirst, concurrency, impersonation);
-                    Result withoutSink = offFirst ? a : b;
-                    Result withSink = offFirst ? b : a;
+                    LoadRunner.Result a = measureWithSink(server, sinks + "/" + created, !offFirst, concurrency, impersonation);
+                    LoadRunner.Result b = measureWithSink(server, sinks + "/" + created, offFirst, concurrency, impersonation);
+                    LoadRunner.Result withoutSink = offFirst ? a : b;
+                    LoadRunner.Result withSink = offFirst ? b : a;
                     off.add(withoutSink);
                     on.add(withSink);
                     change.add((withSink.p50Millis() - withoutSink.p50Millis()) / withoutSink.p50Millis());
                     cpuChange.add((withSink.serverCpuMicros() - withoutSink.serverCpuMicros()) / withoutSink.serverCpuMicros());
                 }
                 report.add(String.format(Locale.ROOT, "| %d | %.1f | %.1f | %+.1f %% (rounds: %s) | %.0f / %.0f | %+.1f %% (rounds: %s) | %.0f / %.0f | %s |",
-                        concurrency, median(off.stream().map(Result::p50Millis).toList()),
-                        median(on.stream().map(Result::p50Millis).toList()), 100 * median(change), percentages(change),
-                        median(off.stream().map(Result::serverCpuMicros).toList()),
-                        median(on.stream().map(Result::serverCpuMicros).toList()), 100 * median(cpuChange), percentages(cpuChange),
-                        median(off.stream().map(Result::benchCpuMicros).toList()),
-                        median(on.stream().map(Result::benchCpuMicros).toList()),
+                        concurrency, LoadRunner.median(off.stream().map(LoadRunner.Result::p50Millis).toList()),
+                        LoadRunner.median(on.stream().map(LoadRunner.Result::p50Millis).toList()), 100 * LoadRunner.median(change), percentages(change),
+                        LoadRunner.median(off.stream().map(LoadRunner.Result::serverCpuMicros).toList()),
+                        LoadRunner.median(on.stream().map(LoadRunner.Result::serverCpuMicros).toList()), 100 * LoadRunner.median(cpuChange), percentages(cpuChange),
+                        LoadRunner.median(off.stream().map(LoadRunner.Result::benchCpuMicros).toList()),
+                        LoadRunner.median(on.stream().map(LoadRunner.Result::benchCpuMicros).toList()),
                         "postgres".equals(DB) ? String.format(Locale.ROOT, "%.0f / %.0f",
-                                median(off.stream().map(Result::databaseCpuMicros).toList()),
-                                median(on.stream().map(Result::databaseCpuMicros).toList())) : "in the server (H2)"));
+                                LoadRunner.median(off.stream().map(LoadRunner.Result::databaseCpuMicros).toList()),
+                                LoadRunner.median(on.stream().map(LoadRunner.Result::databaseCpuMicros).toList())) : "in the server (H2)"));
             }
 
             if ("webhook".equals(AUDIT_SINK)) {
@@ -258,7 +208,7 @@ public final class ExchangeLoadBenchmark {
                 receiver.available(false);
                 long before = receiver.received();
                 // one record per request (token.issued); the receiver counts only what it accepts
-                long backlog = Arrays.stream(phase(32, impersonation, 15, null)).sum();
+                long backlog = Arrays.stream(load.phase(32, impersonation, 15, null)).sum();
                 receiver.available(true);
                 long start = System.nanoTime();
                 long deadline = start + 300_000_000_000L;
@@ -290,10 +240,11 @@ public final class ExchangeLoadBenchmark {
         return changes.stream().map(c -> String.format(Locale.ROOT, "%+.0f%%", 100 * c)).toList().toString();
     }
 
-    private Result measureWithSink(KeycloakServer server, String sinkUrl, boolean enabled, int concurrency,
+    private LoadRunner.Result measureWithSink(KeycloakServer server, String sinkUrl, boolean enabled, int concurrency,
                                    IntFunction<HttpRequest> impersonation) throws Exception {
         enableSink(server, sinkUrl, enabled);
-        return measure("(c) " + AUDIT_SINK + " sink " + (enabled ? "on" : "off"), concurrency, impersonation, server);
+        return load.measure("(c) " + AUDIT_SINK + " sink " + (enabled ? "on" : "off"), concurrency, impersonation, server,
+                warmupSeconds, measureSeconds);
     }
 
     private void enableSink(KeycloakServer server, String url, boolean enabled) {
@@ -320,115 +271,9 @@ public final class ExchangeLoadBenchmark {
                 .json().get("access_token").asText();
     }
 
-    private static double median(List<Double> values) {
-        List<Double> sorted = new ArrayList<>(values);
-        sorted.sort(null);
-        return sorted.get(sorted.size() / 2);
-    }
-
-    private Result measure(String scenario, int concurrency, IntFunction<HttpRequest> requests) throws Exception {
-        return measure(scenario, concurrency, requests, null);
-    }
-
-    /** With a server given, also its CPU time per request (all its threads, background work included). */
-    private Result measure(String scenario, int concurrency, IntFunction<HttpRequest> requests, KeycloakServer server)
-            throws Exception {
-        HttpResponse<String> probe = client.send(requests.apply(0), HttpResponse.BodyHandlers.ofString());
-        if (probe.statusCode() != 200) {
-            throw new IllegalStateException(scenario + " does not work: " + probe.statusCode() + " " + probe.body());
-        }
-        phase(concurrency, requests, warmupSeconds, null);
-        long[][] latencies = new long[concurrency][];
-        AtomicLong errors = new AtomicLong();
-        Duration cpuBefore = server == null ? Duration.ZERO : server.cpuTime();
-        long benchCpuBefore = benchCpuNanos();
-        long databaseCpuBefore = databaseCpuNanos();
-        long start = System.nanoTime();
-        long[] counts = phase(concurrency, requests, measureSeconds, new Recorder(latencies, errors));
-        double seconds = (System.nanoTime() - start) / 1e9;
-        long total = Arrays.stream(counts).sum();
-        double cpuMicros = server == null || total == 0 ? 0 : server.cpuTime().minus(cpuBefore).toNanos() / 1e3 / total;
-        double benchCpuMicros = total == 0 ? 0 : (benchCpuNanos() - benchCpuBefore) / 1e3 / total;
-        double databaseCpuMicros = total == 0 ? 0 : (databaseCpuNanos() - databaseCpuBefore) / 1e3 / total;
-        long[] all = Arrays.stream(latencies).flatMapToLong(Arrays::stream).sorted().toArray();
-        Result result = new Result(scenario, concurrency, total, errors.get(), seconds,
-                percentile(all, 0.50) / 1e6, percentile(all, 0.99) / 1e6, cpuMicros, benchCpuMicros, databaseCpuMicros);
-        System.out.printf(Locale.ROOT, "%-42s c=%-3d %8.1f req/s  p50 %7.2f ms  p99 %7.2f ms  errors %d%s%n",
-                scenario, concurrency, result.perSecond(), result.p50Millis(), result.p99Millis(), result.errors(),
-                server == null ? "" : String.format(Locale.ROOT, "  CPU µs/request: server %.0f, benchmark %.0f%s",
-                        cpuMicros, benchCpuMicros, "postgres".equals(DB) ? String.format(Locale.ROOT, ", database %.0f", databaseCpuMicros) : ""));
-        return result;
-    }
-
-    /**
-     * CPU time of the PostgreSQL server's processes on this machine (its backends live as long as the server's
-     * connection pool), zero with the embedded H2: it shares the cores too, and the audit pipeline writes to it.
-     */
-    private static long databaseCpuNanos() {
-        if (!"postgres".equals(DB)) {
-            return 0;
-        }
-        return ProcessHandle.allProcesses()
-                .filter(p -> p.info().command().map(c -> c.endsWith("/postgres")).orElse(false))
-                .mapToLong(p -> p.info().totalCpuDuration().map(Duration::toNanos).orElse(0L))
-                .sum();
-    }
-
-    /** CPU time of this process (load generator and, in the audit part, the webhook receiver): they share the cores. */
-    private static long benchCpuNanos() {
-        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
-                .getProcessCpuTime();
-    }
-
-    /** Stores each worker's latencies (nanoseconds); null during warm-up. */
-    private record Recorder(long[][] latencies, AtomicLong errors) {
-    }
-
-    private long[] phase(int concurrency, IntFunction<HttpRequest> requests, int seconds, Recorder recorder) throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(concurrency);
-        long deadline = System.nanoTime() + seconds * 1_000_000_000L;
-        List<Future<Long>> workers = new ArrayList<>();
-        for (int w = 0; w < concurrency; w++) {
-            int worker = w;
-            workers.add(pool.submit(() -> {
-                long[] mine = new long[4096];
-                int n = 0;
-                long sent = 0;
-                int i = worker;
-                while (System.nanoTime() < deadline) {
-                    HttpRequest request = requests.apply(i);
-                    i += concurrency;
-                    sent++;
-                    long t0 = System.nanoTime();
-                    HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
-                    long took = System.nanoTime() - t0;
-                    if (recorder != null) {
-                        if (response.statusCode() != 200) {
-                            recorder.errors().incrementAndGet();
-                        }
-                        if (n == mine.length) {
-                            mine = Arrays.copyOf(mine, n * 2);
-                        }
-                        mine[n++] = took;
-                    }
-                }
-                if (recorder != null) {
-                    recorder.latencies()[worker] = Arrays.copyOf(mine, n);
-                }
-                return sent;
-            }));
-        }
-        long[] counts = new long[concurrency];
-        for (int w = 0; w < concurrency; w++) {
-            counts[w] = workers.get(w).get();
-        }
-        pool.shutdown();
-        return counts;
-    }
-
-    private void report(List<Result> results) {
+    private void report(List<LoadRunner.Result> results) {
         StringBuilder table = new StringBuilder("\n| Scenario | Concurrency | Requests/s | p50 (ms) | p99 (ms) | Errors |\n|---|---|---|---|---|---|\n");
-        for (Result r : results) {
+        for (LoadRunner.Result r : results) {
             table.append(String.format(Locale.ROOT, "| %s | %d | %.0f | %.1f | %.1f | %d |%n",
                     r.scenario(), r.concurrency(), r.perSecond(), r.p50Millis(), r.p99Millis(), r.errors()));
         }
@@ -446,46 +291,8 @@ public final class ExchangeLoadBenchmark {
         System.out.println(table);
     }
 
-    private static Result find(List<Result> results, String prefix, int concurrency) {
+    private static LoadRunner.Result find(List<LoadRunner.Result> results, String prefix, int concurrency) {
         return results.stream().filter(r -> r.scenario().startsWith(prefix) && r.concurrency() == concurrency)
                 .findFirst().orElseThrow();
-    }
-
-    private String login(String tokenUrl, String clientId, String username) throws IOException, InterruptedException {
-        HttpResponse<String> response = client.send(post(tokenUrl, "grant_type", "password", "client_id", clientId,
-                "client_secret", clientId + "-secret", "username", username, "password", "bench"), HttpResponse.BodyHandlers.ofString());
-        if (response.statusCode() != 200) {
-            throw new IllegalStateException("login " + username + ": " + response.body());
-        }
-        return Http.JSON.readTree(response.body()).get("access_token").asText();
-    }
-
-    private static HttpRequest post(String url, String... form) {
-        StringBuilder body = new StringBuilder();
-        for (int i = 0; i < form.length; i += 2) {
-            if (body.length() > 0) {
-                body.append('&');
-            }
-            body.append(URLEncoder.encode(form[i], StandardCharsets.UTF_8)).append('=')
-                    .append(URLEncoder.encode(form[i + 1], StandardCharsets.UTF_8));
-        }
-        return HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30))
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build();
-    }
-
-    private static double percentile(long[] sorted, double p) {
-        if (sorted.length == 0) {
-            return 0;
-        }
-        return sorted[(int) Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)];
-    }
-
-    private static Path realmFolder() throws IOException {
-        Path folder = Files.createTempDirectory("act-as-bench-realms");
-        try (InputStream in = ExchangeLoadBenchmark.class.getResourceAsStream("/bench-realms/bench-realm.json")) {
-            Files.copy(in, folder.resolve("bench-realm.json"), StandardCopyOption.REPLACE_EXISTING);
-        }
-        return folder;
     }
 }

@@ -94,6 +94,11 @@ final class Organisation {
             public int acrLevel(String acr) {
                 return -1;
             }
+
+            @Override
+            public boolean usernamesChosenByUsers() {
+                return false;
+            }
         };
     }
 

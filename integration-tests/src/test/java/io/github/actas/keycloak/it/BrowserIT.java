@@ -4,18 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
-import java.net.URI;
-import java.net.URLDecoder;
-import java.net.URLEncoder;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.StringJoiner;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -24,7 +18,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.GreenMailUtil;
 import com.icegreen.greenmail.util.ServerSetup;
-import com.sun.net.httpserver.HttpServer;
 import io.github.actas.keycloak.harness.Http;
 import io.github.actas.keycloak.harness.Ports;
 import jakarta.mail.internet.MimeMessage;
@@ -42,8 +35,7 @@ class BrowserIT extends KeycloakIT {
     private static final String REALM = "browser-it";
     private static final String OTP_SECRET = "act-as-browser-it-otp-secret";
 
-    private static HttpServer callback;
-    private static String callbackUrl;
+    private static BrowserFlows flows;
     private static GreenMail mail;
     private static int smtpPort;
 
@@ -51,16 +43,7 @@ class BrowserIT extends KeycloakIT {
     static void setUp() throws IOException {
         assumeTrue(Browser.available(), "Chromium and chromedriver are needed (Debian: apt-get install chromium chromium-driver)");
         ensureRealm(REALM);
-        callback = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        callback.createContext("/callback", exchange -> {
-            byte[] body = "callback reached".getBytes(StandardCharsets.UTF_8);
-            exchange.sendResponseHeaders(200, body.length);
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(body);
-            }
-        });
-        callback.start();
-        callbackUrl = "http://127.0.0.1:" + callback.getAddress().getPort() + "/callback";
+        flows = new BrowserFlows(server, REALM);
         smtpPort = Ports.free();
         ServerSetup smtpSetup = new ServerSetup(smtpPort, "127.0.0.1", ServerSetup.PROTOCOL_SMTP);
         smtpSetup.setServerStartupTimeout(15_000);
@@ -88,8 +71,8 @@ class BrowserIT extends KeycloakIT {
 
     @AfterAll
     static void tearDown() {
-        if (callback != null) {
-            callback.stop(0);
+        if (flows != null) {
+            flows.close();
         }
         if (mail != null) {
             mail.stop(); // harmless when the mail test already stopped it
@@ -109,11 +92,11 @@ class BrowserIT extends KeycloakIT {
 
             // The page's endpoint pages through the same list.
             browser.open(server.realmUrl(REALM) + "/act-as/targets?max=3");
-            JsonNode firstPage = json(browser);
+            JsonNode firstPage = BrowserFlows.json(browser);
             assertThat(firstPage.get("targets")).hasSize(3);
             assertThat(firstPage.get("more").asBoolean()).isTrue();
             browser.open(server.realmUrl(REALM) + "/act-as/targets?first=6&max=3");
-            JsonNode lastPage = json(browser);
+            JsonNode lastPage = BrowserFlows.json(browser);
             assertThat(lastPage.get("targets")).hasSize(1);
             assertThat(lastPage.get("more").asBoolean()).isFalse();
             browser.open(server.realmUrl(REALM) + "/account/content/impersonation");
@@ -144,16 +127,16 @@ class BrowserIT extends KeycloakIT {
             browser.open(server.realmUrl(REALM) + "/protocol/openid-connect/logout");
             browser.waitForText("#act-as-banner-text", "You are acting as user_1 (signed in as admin1)");
             browser.screenshot("login-page-banner");
-            JsonNode status = statusIn(browser);
+            JsonNode status = flows.status(browser);
             assertThat(status.get("acting").asBoolean()).isTrue();
             assertThat(status.get("username").asText()).isEqualTo("user_1");
             assertThat(status.get("actor").asText()).isEqualTo("admin1");
 
             // Another application signs in through SSO: it gets user_1's tokens that name the actor.
-            JsonNode tokens = tokensVia(browser, "demo-app", Map.of());
+            JsonNode tokens = flows.tokensVia(browser, "demo-app", Map.of());
             JsonNode access = Oidc.claims(tokens.get("access_token").asText());
-            assertThat(access.get("sub").asText()).as(access.toString()).isEqualTo(userId("user_1"));
-            assertThat(access.at("/act/sub").asText()).as(access.toString()).isEqualTo(userId("admin1"));
+            assertThat(access.get("sub").asText()).as(access.toString()).isEqualTo(flows.userId("user_1"));
+            assertThat(access.at("/act/sub").asText()).as(access.toString()).isEqualTo(flows.userId("admin1"));
             assertThat(access.at("/act/preferred_username").asText()).isEqualTo("admin1");
 
             // Stop: back in the account console as admin1, in admin1's own session.
@@ -161,32 +144,32 @@ class BrowserIT extends KeycloakIT {
             browser.click("#act-as-stop");
             browser.waitForUrl("/account");
             browser.waitForText("body", "Personal info");
-            JsonNode after = statusIn(browser);
+            JsonNode after = flows.status(browser);
             assertThat(after.get("acting").asBoolean()).isFalse();
             assertThat(after.get("username").asText()).isEqualTo("admin1");
-            assertThat(audit("impersonation.ended", "admin1")).anySatisfy(record ->
+            assertThat(flows.audit("impersonation.ended", "admin1")).anySatisfy(record ->
                     assertThat(record.get("error").asText()).isEqualTo("stopped by the actor"));
-            assertThat(Oidc.claims(tokensVia(browser, "demo-app", Map.of()).get("access_token").asText())
-                    .get("sub").asText()).isEqualTo(userId("admin1"));
+            assertThat(Oidc.claims(flows.tokensVia(browser, "demo-app", Map.of()).get("access_token").asText())
+                    .get("sub").asText()).isEqualTo(flows.userId("admin1"));
         }
     }
 
     @Test
     void appAsksToActWithoutAnExistingSession() {
         try (Browser browser = new Browser()) {
-            browser.open(authUrl("demo-app", Map.of("act_as", "user_2")));
+            browser.open(flows.authUrl("demo-app", Map.of("act_as", "user_2")));
             browser.signIn("admin1", TEST_PASSWORD);
             browser.waitFor("#act-as-confirm");
             browser.click("#act-as-confirm-button");
-            JsonNode tokens = redeem("demo-app", codeFrom(browser));
+            JsonNode tokens = flows.redeem("demo-app", flows.codeFrom(browser));
             JsonNode access = Oidc.claims(tokens.get("access_token").asText());
-            assertThat(access.get("sub").asText()).as(access.toString()).isEqualTo(userId("user_2"));
-            assertThat(access.at("/act/sub").asText()).as(access.toString()).isEqualTo(userId("admin1"));
+            assertThat(access.get("sub").asText()).as(access.toString()).isEqualTo(flows.userId("user_2"));
+            assertThat(access.at("/act/sub").asText()).as(access.toString()).isEqualTo(flows.userId("admin1"));
             assertThat(access.at("/act/iss").asText()).isEqualTo(server.realmUrl(REALM));
             assertThat(access.get("exp").asLong() - access.get("iat").asLong()).isLessThanOrEqualTo(600);
             JsonNode id = Oidc.claims(tokens.get("id_token").asText());
-            assertThat(id.at("/act/sub").asText()).isEqualTo(userId("admin1"));
-            assertThat(audit("impersonation.started", "admin1")).anySatisfy(record -> {
+            assertThat(id.at("/act/sub").asText()).isEqualTo(flows.userId("admin1"));
+            assertThat(flows.audit("impersonation.started", "admin1")).anySatisfy(record -> {
                 assertThat(record.at("/effectiveUser/username").asText()).isEqualTo("user_2");
                 assertThat(record.get("client").asText()).isEqualTo("demo-app");
             });
@@ -196,46 +179,46 @@ class BrowserIT extends KeycloakIT {
     @Test
     void cancelContinuesAsTheActorOrDeniesAsAsked() {
         try (Browser browser = new Browser()) {
-            browser.open(authUrl("demo-app", Map.of("act_as", "user_3")));
+            browser.open(flows.authUrl("demo-app", Map.of("act_as", "user_3")));
             browser.signIn("admin1", TEST_PASSWORD);
             browser.click("#act-as-cancel-button");
-            JsonNode access = Oidc.claims(redeem("demo-app", codeFrom(browser)).get("access_token").asText());
-            assertThat(access.get("sub").asText()).as(access.toString()).isEqualTo(userId("admin1"));
+            JsonNode access = Oidc.claims(flows.redeem("demo-app", flows.codeFrom(browser)).get("access_token").asText());
+            assertThat(access.get("sub").asText()).as(access.toString()).isEqualTo(flows.userId("admin1"));
             assertThat(access.has("act")).isFalse();
 
-            browser.open(authUrl("demo-app", Map.of("act_as", "user_3", "act_as_on_cancel", "deny")));
+            browser.open(flows.authUrl("demo-app", Map.of("act_as", "user_3", "act_as_on_cancel", "deny")));
             browser.click("#act-as-cancel-button");
-            browser.waitForUrlStart(callbackUrl);
-            assertThat(query(browser.url())).containsEntry("error", "access_denied").doesNotContainKey("code");
+            browser.waitForUrlStart(flows.callbackUrl());
+            assertThat(BrowserFlows.query(browser.url())).containsEntry("error", "access_denied").doesNotContainKey("code");
         }
     }
 
     @Test
     void refusalsShowAClearPageAndAreAudited() {
-        int deniedBefore = audit("impersonation.denied", "admin1").size();
+        int deniedBefore = flows.audit("impersonation.denied", "admin1").size();
         try (Browser browser = new Browser()) {
-            browser.open(authUrl("demo-app", Map.of("act_as", "user_vip")));
+            browser.open(flows.authUrl("demo-app", Map.of("act_as", "user_vip")));
             browser.signIn("admin1", TEST_PASSWORD);
-            assertThat(errorText(browser)).contains("You are not permitted to act as user_vip");
+            assertThat(BrowserFlows.errorText(browser)).contains("You are not permitted to act as user_vip");
             browser.screenshot("refused");
             // realmadmin: privileged; no_such_user: missing (same words: no existence oracle); unreachable: its
             // profile is incomplete, so Keycloak would ask the actor to fill it in for the target
             for (String target : List.of("realmadmin", "no_such_user", "unreachable")) {
                 // a refused act-as fails the whole sign-in: the next request signs in again
-                browser.open(authUrl("demo-app", Map.of("act_as", target)));
+                browser.open(flows.authUrl("demo-app", Map.of("act_as", target)));
                 browser.signIn("admin1", TEST_PASSWORD);
-                assertThat(errorText(browser)).contains(target.equals("unreachable")
+                assertThat(BrowserFlows.errorText(browser)).contains(target.equals("unreachable")
                         ? "You cannot act as unreachable while that account has pending actions of its own"
                         : "You are not permitted to act as " + target);
             }
         }
-        assertThat(audit("impersonation.denied", "admin1")).hasSize(deniedBefore + 4);
+        assertThat(flows.audit("impersonation.denied", "admin1")).hasSize(deniedBefore + 4);
 
         try (Browser browser = new Browser()) {
-            browser.open(authUrl("demo-app", Map.of("act_as", "user_1")));
+            browser.open(flows.authUrl("demo-app", Map.of("act_as", "user_1")));
             browser.signIn("nogrant", TEST_PASSWORD);
-            assertThat(errorText(browser)).contains("You are not permitted to act as user_1");
-            assertThat(audit("impersonation.denied", "nogrant")).isNotEmpty();
+            assertThat(BrowserFlows.errorText(browser)).contains("You are not permitted to act as user_1");
+            assertThat(flows.audit("impersonation.denied", "nogrant")).isNotEmpty();
 
             // The account console page of a person without grants: the empty state, nobody listed.
             browser.open(server.realmUrl(REALM) + "/account/content/impersonation");
@@ -244,7 +227,7 @@ class BrowserIT extends KeycloakIT {
             assertThat(browser.present("#act-as-targets")).isFalse();
             browser.screenshot("account-console-no-grants");
             browser.open(server.realmUrl(REALM) + "/act-as/targets");
-            JsonNode targets = json(browser);
+            JsonNode targets = BrowserFlows.json(browser);
             assertThat(targets.get("holdsGrants").asBoolean()).isFalse();
             assertThat(targets.get("targets")).isEmpty();
         }
@@ -253,7 +236,7 @@ class BrowserIT extends KeycloakIT {
     @Test
     void aGrantThatWantsAReasonAsksForOne() {
         try (Browser browser = new Browser()) {
-            browser.open(authUrl("demo-app", Map.of("act_as", "user_1")));
+            browser.open(flows.authUrl("demo-app", Map.of("act_as", "user_1")));
             browser.signIn("support1", TEST_PASSWORD);
             browser.waitFor("#reason");
             browser.script("document.getElementById('reason').removeAttribute('required')");
@@ -262,13 +245,13 @@ class BrowserIT extends KeycloakIT {
             browser.type("#reason", "just looking");
             browser.click("#act-as-confirm-button");
             browser.waitForText("body", "The reason does not have the form this grant requires.");
-            assertThat(audit("impersonation.denied", "support1")).hasSizeGreaterThanOrEqualTo(2);
+            assertThat(flows.audit("impersonation.denied", "support1")).hasSizeGreaterThanOrEqualTo(2);
 
             browser.type("#reason", "T-4711");
             browser.click("#act-as-confirm-button");
-            JsonNode access = Oidc.claims(redeem("demo-app", codeFrom(browser)).get("access_token").asText());
-            assertThat(access.get("sub").asText()).as(access.toString()).isEqualTo(userId("user_1"));
-            assertThat(audit("impersonation.started", "support1")).anySatisfy(record ->
+            JsonNode access = Oidc.claims(flows.redeem("demo-app", flows.codeFrom(browser)).get("access_token").asText());
+            assertThat(access.get("sub").asText()).as(access.toString()).isEqualTo(flows.userId("user_1"));
+            assertThat(flows.audit("impersonation.started", "support1")).anySatisfy(record ->
                     assertThat(record.get("reason").asText()).isEqualTo("T-4711"));
         }
     }
@@ -276,7 +259,7 @@ class BrowserIT extends KeycloakIT {
     @Test
     void aGrantThatRequiresStepUpAsksForTheActorsOwnSecondFactor() throws Exception {
         try (Browser browser = new Browser()) {
-            browser.open(authUrl("demo-app", Map.of("act_as", "user_4")));
+            browser.open(flows.authUrl("demo-app", Map.of("act_as", "user_4")));
             browser.signIn("admin2", TEST_PASSWORD);
             browser.type("#otp", "000000".equals(totp(0)) ? "111111" : "000000");
             browser.click("#kc-login");
@@ -287,17 +270,17 @@ class BrowserIT extends KeycloakIT {
             browser.click("#kc-login");
             browser.waitFor("#act-as-confirm");
             browser.click("#act-as-confirm-button");
-            JsonNode access = Oidc.claims(redeem("demo-app", codeFrom(browser)).get("access_token").asText());
-            assertThat(access.get("sub").asText()).as(access.toString()).isEqualTo(userId("user_4"));
-            assertThat(access.at("/act/sub").asText()).as(access.toString()).isEqualTo(userId("admin2"));
+            JsonNode access = Oidc.claims(flows.redeem("demo-app", flows.codeFrom(browser)).get("access_token").asText());
+            assertThat(access.get("sub").asText()).as(access.toString()).isEqualTo(flows.userId("user_4"));
+            assertThat(access.at("/act/sub").asText()).as(access.toString()).isEqualTo(flows.userId("admin2"));
             assertThat(access.get("acr").asText()).isEqualTo("2");
         }
         // Where the flow has no step-up, the same grant refuses.
         try (Browser browser = new Browser()) {
-            browser.open(authUrl("weak-app", Map.of("act_as", "user_4")));
+            browser.open(flows.authUrl("weak-app", Map.of("act_as", "user_4")));
             browser.signIn("admin2", TEST_PASSWORD);
-            assertThat(errorText(browser)).contains("requires a stronger sign-in");
-            assertThat(audit("impersonation.denied", "admin2")).anySatisfy(record ->
+            assertThat(BrowserFlows.errorText(browser)).contains("requires a stronger sign-in");
+            assertThat(flows.audit("impersonation.denied", "admin2")).anySatisfy(record ->
                     assertThat(record.get("error").asText()).isEqualTo("STEP_UP_REQUIRED"));
         }
     }
@@ -305,22 +288,22 @@ class BrowserIT extends KeycloakIT {
     @Test
     void theSessionEndsByItselfAtItsHardEnd() throws Exception {
         try (Browser browser = new Browser()) {
-            browser.open(authUrl("demo-app", Map.of("act_as", "user_5")));
+            browser.open(flows.authUrl("demo-app", Map.of("act_as", "user_5")));
             browser.signIn("admin3", TEST_PASSWORD);
             browser.click("#act-as-confirm-button");
-            JsonNode tokens = redeem("demo-app", codeFrom(browser));
+            JsonNode tokens = flows.redeem("demo-app", flows.codeFrom(browser));
             JsonNode access = Oidc.claims(tokens.get("access_token").asText());
             assertThat(access.get("exp").asLong() - access.get("iat").asLong()).isLessThanOrEqualTo(8);
-            assertThat(statusIn(browser).get("acting").asBoolean()).isTrue();
+            assertThat(flows.status(browser).get("acting").asBoolean()).isTrue();
 
             Thread.sleep(Math.max(0, access.get("exp").asLong() * 1000 - System.currentTimeMillis()) + 3_000);
             Http.Response refreshed = Http.postForm(server.realmUrl(REALM) + "/protocol/openid-connect/token", Map.of(
                     "grant_type", "refresh_token", "client_id", "demo-app", "client_secret", "demo-app-secret",
                     "refresh_token", tokens.get("refresh_token").asText()));
             assertThat(refreshed.status()).isEqualTo(400);
-            assertThat(statusIn(browser).get("acting").asBoolean()).isFalse();
+            assertThat(flows.status(browser).get("acting").asBoolean()).isFalse();
             // A new page load of the application does not get user_5 back: the browser must sign in again.
-            browser.open(authUrl("demo-app", Map.of()));
+            browser.open(flows.authUrl("demo-app", Map.of()));
             browser.waitFor("#username");
         }
     }
@@ -351,11 +334,11 @@ class BrowserIT extends KeycloakIT {
     /** A fresh browser: the actor signs in, confirms, and the app gets the target's tokens. */
     private static void actAsThroughDemoApp(String actor, String target) {
         try (Browser browser = new Browser()) {
-            browser.open(authUrl("demo-app", Map.of("act_as", target)));
+            browser.open(flows.authUrl("demo-app", Map.of("act_as", target)));
             browser.signIn(actor, TEST_PASSWORD);
             browser.click("#act-as-confirm-button");
-            assertThat(Oidc.claims(redeem("demo-app", codeFrom(browser)).get("access_token").asText()).get("sub").asText())
-                    .isEqualTo(userId(target));
+            assertThat(Oidc.claims(flows.redeem("demo-app", flows.codeFrom(browser)).get("access_token").asText()).get("sub").asText())
+                    .isEqualTo(flows.userId(target));
         }
     }
 
@@ -379,138 +362,27 @@ class BrowserIT extends KeycloakIT {
         }
     }
 
-    private static String errorText(Browser browser) {
-        return browser.textOf("#kc-error-message, .kc-feedback-text, .pf-v5-c-alert__title");
-    }
 
-    /**
-     * The Act-As status as the browser's session sees it. The account console's own script may still be
-     * finishing its sign-in redirect when we navigate, and its navigation can win over ours: then the page
-     * is the console again, so the status page is opened again until it is the page shown.
-     */
-    private static JsonNode statusIn(Browser browser) {
-        String url = server.realmUrl(REALM) + "/act-as/status";
-        long deadline = System.nanoTime() + 20_000_000_000L;
-        browser.open(url);
-        while (true) {
-            if (browser.url().startsWith(url)) {
-                JsonNode json = jsonOrNull(browser.textOf("body"));
-                if (json != null) {
-                    return json;
-                }
-            } else {
-                browser.open(url);
-            }
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("no status JSON on " + browser.url() + ": " + browser.pageText());
-            }
-            pause();
-        }
-    }
 
-    private static JsonNode jsonOrNull(String text) {
-        try {
-            JsonNode json = Http.JSON.readTree(text);
-            return json != null && json.isContainerNode() ? json : null;
-        } catch (IOException e) {
-            return null;
-        }
-    }
 
-    private static void pause() {
-        try {
-            Thread.sleep(100);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        }
-    }
 
-    /**
-     * The JSON the page shows, once it shows it: right after navigating, Chromium can report an empty body
-     * (the document is there, its text not yet), which parses as "missing" rather than failing.
-     */
-    private static JsonNode json(Browser browser) {
-        long deadline = System.nanoTime() + 10_000_000_000L;
-        while (true) {
-            JsonNode json = jsonOrNull(browser.textOf("body"));
-            if (json != null) {
-                return json;
-            }
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("no JSON on " + browser.url() + ": " + browser.pageText());
-            }
-            pause();
-        }
-    }
 
-    private static String authUrl(String client, Map<String, String> extra) {
-        Map<String, String> params = new LinkedHashMap<>();
-        params.put("client_id", client);
-        params.put("redirect_uri", callbackUrl);
-        params.put("response_type", "code");
-        params.put("scope", "openid");
-        params.put("state", "s" + System.nanoTime());
-        params.putAll(extra);
-        StringJoiner query = new StringJoiner("&");
-        params.forEach((k, v) -> query.add(k + "=" + URLEncoder.encode(v, StandardCharsets.UTF_8)));
-        return server.realmUrl(REALM) + "/protocol/openid-connect/auth?" + query;
-    }
 
-    /** Signs in to {@code client} through the browser's SSO session and redeems the code. */
-    private static JsonNode tokensVia(Browser browser, String client, Map<String, String> extra) {
-        browser.open(authUrl(client, extra));
-        return redeem(client, codeFrom(browser));
-    }
 
-    private static String codeFrom(Browser browser) {
-        browser.waitForUrlStart(callbackUrl);
-        String code = query(browser.url()).get("code");
-        assertThat(code).as("code in " + browser.url()).isNotNull();
-        return code;
-    }
 
-    private static JsonNode redeem(String client, String code) {
-        Http.Response response = Http.postForm(server.realmUrl(REALM) + "/protocol/openid-connect/token", Map.of(
-                "grant_type", "authorization_code", "client_id", client, "client_secret", client + "-secret",
-                "code", code, "redirect_uri", callbackUrl));
-        assertThat(response.status()).as(response.toString()).isEqualTo(200);
-        return response.json();
-    }
 
-    private static Map<String, String> query(String url) {
-        Map<String, String> out = new LinkedHashMap<>();
-        String query = URI.create(url).getRawQuery();
-        if (query != null) {
-            for (String pair : query.split("&")) {
-                int eq = pair.indexOf('=');
-                out.put(pair.substring(0, eq), URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
-            }
-        }
-        return out;
-    }
 
-    private static String userId(String username) {
-        return Http.get(server.adminUrl(REALM) + "/users?exact=true&username=" + username, masterAdminToken())
-                .json().get(0).get("id").asText();
-    }
 
-    private static List<JsonNode> audit(String type, String actor) {
-        JsonNode records = Http.get(actAsUrl(REALM, "audit?max=100&type=" + type + "&actor=" + actor), masterAdminToken()).json();
-        List<JsonNode> out = new ArrayList<>();
-        records.forEach(out::add);
-        return out;
-    }
 
     private static void awaitAudit(String type, String actor, String errorStart) throws InterruptedException {
         long deadline = System.currentTimeMillis() + 15_000;
         while (System.currentTimeMillis() < deadline) {
-            if (audit(type, actor).stream().anyMatch(r -> r.get("error").asText().startsWith(errorStart))) {
+            if (flows.audit(type, actor).stream().anyMatch(r -> r.get("error").asText().startsWith(errorStart))) {
                 return;
             }
             Thread.sleep(200);
         }
-        throw new AssertionError("no " + type + " record of " + actor + " with error " + errorStart + ": " + audit(type, actor));
+        throw new AssertionError("no " + type + " record of " + actor + " with error " + errorStart + ": " + flows.audit(type, actor));
     }
 
     /** RFC 6238 TOTP (HmacSHA1, 30 s, 6 digits) over the secret as Keycloak stores it. */

@@ -2,14 +2,22 @@ package io.github.actas.keycloak.benchmarks;
 
 import java.net.http.HttpRequest;
 import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.UUID;
 import java.util.function.IntFunction;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.actas.keycloak.harness.Http;
 import io.github.actas.keycloak.harness.KeycloakServer;
 
@@ -76,16 +84,16 @@ public final class ExchangeLoadBenchmark {
         return List.of("--db-url=" + POSTGRES + database, "--db-username=postgres", "--db-password=postgres");
     }
 
-    private static String createDatabase() throws java.sql.SQLException {
-        String database = "actas_bench_" + java.util.UUID.randomUUID().toString().replace("-", "").substring(0, 10);
-        try (java.sql.Connection c = java.sql.DriverManager.getConnection(POSTGRES + "postgres", "postgres", "postgres")) {
+    private static String createDatabase() throws SQLException {
+        String database = "actas_bench_" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
+        try (Connection c = DriverManager.getConnection(POSTGRES + "postgres", "postgres", "postgres")) {
             c.createStatement().execute("create database " + database);
         }
         return database;
     }
 
-    private static void dropDatabase(String database) throws java.sql.SQLException {
-        try (java.sql.Connection c = java.sql.DriverManager.getConnection(POSTGRES + "postgres", "postgres", "postgres")) {
+    private static void dropDatabase(String database) throws SQLException {
+        try (Connection c = DriverManager.getConnection(POSTGRES + "postgres", "postgres", "postgres")) {
             c.createStatement().execute("drop database if exists " + database + " with (force)");
         }
     }
@@ -123,7 +131,7 @@ public final class ExchangeLoadBenchmark {
         // so that it does not claim the requested_subject requests.
         List<String> v1Build = new ArrayList<>(BUILD);
         v1Build.add("--features=token-exchange,admin-fine-grained-authz:v1");
-        v1Build.add("--spi-oauth2-token-exchange--act-as--enabled=false");
+        v1Build.add("--spi-oauth2-token-exchange--act-as-exchange--enabled=false");
         KeycloakServer keycloakV1 = KeycloakServer.of(home, v1Build, v1DbOptions).startFresh(realms);
         try {
             String token = keycloakV1.realmUrl(REALM) + "/protocol/openid-connect/token";
@@ -154,8 +162,8 @@ public final class ExchangeLoadBenchmark {
         String sinks = server.adminUrl(REALM) + "/act-as/audit/sinks";
         try (LoopbackReceiver receiver = new LoopbackReceiver()) {
             byte[] key = new byte[32];
-            new java.security.SecureRandom().nextBytes(key);
-            String secret = "whsec_" + java.util.Base64.getEncoder().encodeToString(key);
+            new SecureRandom().nextBytes(key);
+            String secret = "whsec_" + Base64.getEncoder().encodeToString(key);
             Map<String, Object> sink = "log".equals(AUDIT_SINK)
                     ? Map.of("name", "bench-log", "type", "log")
                     : Map.of("name", "bench-siem", "type", "webhook", "url", receiver.url(), "secret", secret,
@@ -249,7 +257,7 @@ public final class ExchangeLoadBenchmark {
 
     private void enableSink(KeycloakServer server, String url, boolean enabled) {
         String admin = adminToken(server);
-        com.fasterxml.jackson.databind.node.ObjectNode sink = (com.fasterxml.jackson.databind.node.ObjectNode) Http.get(url, admin).json();
+        ObjectNode sink = (ObjectNode) Http.get(url, admin).json();
         sink.put("enabled", enabled);
         if (Http.putJson(url, admin, sink).status() != 200) {
             throw new IllegalStateException("could not switch the sink");
@@ -258,7 +266,7 @@ public final class ExchangeLoadBenchmark {
 
     private long pending(KeycloakServer server) {
         long pending = 0;
-        for (com.fasterxml.jackson.databind.JsonNode sink : Http.get(server.adminUrl(REALM) + "/act-as/audit/status",
+        for (JsonNode sink : Http.get(server.adminUrl(REALM) + "/act-as/audit/status",
                 adminToken(server)).json()) {
             pending += sink.get("pending").asLong();
         }

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.AtomicLong;
 
 import com.sun.net.httpserver.HttpServer;
@@ -17,7 +18,7 @@ import com.sun.net.httpserver.HttpServer;
 final class LoopbackReceiver implements AutoCloseable {
 
     private static final String BATCH = "application/cloudevents-batch+json";
-    private static final byte[] SPECVERSION = "\"specversion\"".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    private static final byte[] SPECVERSION = "\"specversion\"".getBytes(StandardCharsets.US_ASCII);
 
     private final HttpServer server;
     private final AtomicLong received = new AtomicLong();

@@ -5,10 +5,12 @@ import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 
@@ -27,7 +29,7 @@ public final class Http {
     private Http() {
     }
 
-    public record Response(int status, String body, java.net.http.HttpHeaders headers) {
+    public record Response(int status, String body, HttpHeaders headers) {
         public JsonNode json() {
             try {
                 return JSON.readTree(body);
@@ -69,12 +71,12 @@ public final class Http {
     }
 
     /** A form post; pairs may repeat a name. */
-    public static Response postForm(String url, java.util.List<String[]> form) {
+    public static Response postForm(String url, List<String[]> form) {
         return postForm(url, form, Map.of());
     }
 
     /** A form post with extra request headers (cookies, Origin, Sec-Fetch-Site: what a browser would send). */
-    public static Response postForm(String url, java.util.List<String[]> form, Map<String, String> headers) {
+    public static Response postForm(String url, List<String[]> form, Map<String, String> headers) {
         String encoded = form.stream()
                 .map(p -> URLEncoder.encode(p[0], StandardCharsets.UTF_8) + "="
                         + URLEncoder.encode(p[1], StandardCharsets.UTF_8))

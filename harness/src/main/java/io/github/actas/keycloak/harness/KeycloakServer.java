@@ -69,13 +69,13 @@ public final class KeycloakServer {
     }
 
     /** CPU time the server's processes (kc.sh and its JVM) have used so far; zero if unknown. */
-    public synchronized java.time.Duration cpuTime() {
+    public synchronized Duration cpuTime() {
         if (process == null) {
-            return java.time.Duration.ZERO;
+            return Duration.ZERO;
         }
-        java.time.Duration total = process.info().totalCpuDuration().orElse(java.time.Duration.ZERO);
+        Duration total = process.info().totalCpuDuration().orElse(Duration.ZERO);
         for (ProcessHandle child : process.descendants().toList()) {
-            total = total.plus(child.info().totalCpuDuration().orElse(java.time.Duration.ZERO));
+            total = total.plus(child.info().totalCpuDuration().orElse(Duration.ZERO));
         }
         return total;
     }

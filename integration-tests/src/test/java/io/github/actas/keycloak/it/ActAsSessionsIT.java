@@ -1,7 +1,6 @@
 package io.github.actas.keycloak.it;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
+import java.time.Instant;
 import java.util.List;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -9,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.actas.keycloak.harness.Http;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
 /** Sessions API, refresh re-checks, and that refusals leave nothing behind. */
 class ActAsSessionsIT extends KeycloakIT {
@@ -55,8 +55,8 @@ class ActAsSessionsIT extends KeycloakIT {
         assertThat(row.get("target").get("username").asText()).isEqualTo("user2");
         assertThat(row.get("grant").asText()).isEqualTo("portal-impersonation");
         assertThat(row.get("client").asText()).isEqualTo("portal-rt");
-        assertThat(java.time.Instant.parse(row.get("expires").asText()))
-                .isEqualTo(java.time.Instant.parse(row.get("started").asText()).plusSeconds(600));
+        assertThat(Instant.parse(row.get("expires").asText()))
+                .isEqualTo(Instant.parse(row.get("started").asText()).plusSeconds(600));
         assertThat(Http.get(sessionsUrl() + "?target=user2", masterAdminToken()).json().findValuesAsText("id")).contains(sid);
         assertThat(Http.get(sessionsUrl() + "?actor=nobody-at-all", masterAdminToken()).json().size()).isZero();
     }

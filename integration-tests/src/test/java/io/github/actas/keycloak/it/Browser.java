@@ -5,13 +5,21 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
 
 import org.openqa.selenium.By;
+import org.openqa.selenium.Cookie;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TimeoutException;
+import org.openqa.selenium.WebDriverException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.logging.LogEntry;
+import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
@@ -37,7 +45,7 @@ final class Browser implements AutoCloseable {
         options.setBinary(CHROMIUM.toFile());
         options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
                 "--window-size=1280,860", "--lang=en-US", "--no-first-run", "--disable-extensions");
-        options.setCapability("goog:loggingPrefs", java.util.Map.of("browser", "ALL"));
+        options.setCapability("goog:loggingPrefs", Map.of("browser", "ALL"));
         ChromeDriverService service = new ChromeDriverService.Builder()
                 .usingDriverExecutable(CHROMEDRIVER.toFile())
                 .usingAnyFreePort()
@@ -46,7 +54,7 @@ final class Browser implements AutoCloseable {
         // While a form post navigates, Chromium may answer for a node of the page being left
         // ("Node with given id does not belong to the document"): such answers mean "not yet".
         this.wait = new WebDriverWait(driver, Duration.ofSeconds(20));
-        this.wait.ignoring(org.openqa.selenium.WebDriverException.class);
+        this.wait.ignoring(WebDriverException.class);
     }
 
     void open(String url) {
@@ -60,7 +68,7 @@ final class Browser implements AutoCloseable {
     /** What the page logged to the browser console (errors of scripts and modules included). */
     String console() {
         StringBuilder out = new StringBuilder();
-        for (org.openqa.selenium.logging.LogEntry entry : driver.manage().logs().get(org.openqa.selenium.logging.LogType.BROWSER)) {
+        for (LogEntry entry : driver.manage().logs().get(LogType.BROWSER)) {
             out.append(entry.getLevel()).append(' ').append(entry.getMessage()).append('\n');
         }
         return out.toString();
@@ -73,7 +81,7 @@ final class Browser implements AutoCloseable {
     WebElement waitFor(String css) {
         try {
             return wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector(css)));
-        } catch (org.openqa.selenium.TimeoutException e) {
+        } catch (TimeoutException e) {
             throw new AssertionError("no visible " + css + " on " + url() + ":\n" + pageText() + "\nconsole:\n" + console(), e);
         }
     }
@@ -90,7 +98,7 @@ final class Browser implements AutoCloseable {
     void waitForText(String css, String text) {
         try {
             wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector(css), text));
-        } catch (org.openqa.selenium.TimeoutException e) {
+        } catch (TimeoutException e) {
             throw new AssertionError("no \"" + text + "\" in " + css + " on " + url() + ":\n" + pageText(), e);
         }
     }
@@ -98,7 +106,7 @@ final class Browser implements AutoCloseable {
     void waitForUrl(String fragment) {
         try {
             wait.until(ExpectedConditions.urlContains(fragment));
-        } catch (org.openqa.selenium.TimeoutException e) {
+        } catch (TimeoutException e) {
             throw new AssertionError("not at " + fragment + " but " + url() + ":\n" + pageText(), e);
         }
     }
@@ -106,8 +114,8 @@ final class Browser implements AutoCloseable {
     /** Waits until the browser is at a URL starting with {@code prefix}. */
     void waitForUrlStart(String prefix) {
         try {
-            wait.until(ExpectedConditions.urlMatches("^" + java.util.regex.Pattern.quote(prefix)));
-        } catch (org.openqa.selenium.TimeoutException e) {
+            wait.until(ExpectedConditions.urlMatches("^" + Pattern.quote(prefix)));
+        } catch (TimeoutException e) {
             throw new AssertionError("not at " + prefix + " but " + url() + ":\n" + pageText(), e);
         }
     }
@@ -137,7 +145,7 @@ final class Browser implements AutoCloseable {
                 element.click();
                 return true;
             });
-        } catch (org.openqa.selenium.TimeoutException e) {
+        } catch (TimeoutException e) {
             throw new AssertionError("could not click " + css + " on " + url() + ":\n" + pageText(), e);
         }
     }
@@ -149,14 +157,14 @@ final class Browser implements AutoCloseable {
         click("#kc-login");
     }
 
-    java.util.List<WebElement> all(String css) {
+    List<WebElement> all(String css) {
         return driver.findElements(By.cssSelector(css));
     }
 
     /** The browser's cookies for the current site, as a Cookie request header. */
     String cookieHeader() {
         StringBuilder out = new StringBuilder();
-        for (org.openqa.selenium.Cookie cookie : driver.manage().getCookies()) {
+        for (Cookie cookie : driver.manage().getCookies()) {
             if (out.length() > 0) {
                 out.append("; ");
             }

@@ -1,7 +1,6 @@
 package io.github.actas.keycloak.it;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -23,6 +22,7 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Two Keycloak nodes clustered (Infinispan, JDBC-ping discovery) on a PostgreSQL database of their own:
@@ -198,7 +198,7 @@ class ClusterIT {
         await("the 40 records of the crashed node", 90_000, () -> receiver.accepted().keySet().containsAll(crashIds));
         long crashDuplicates = crashIds.stream().mapToLong(id -> receiver.accepted().get(id).get() - 1).sum();
         System.out.printf("[ClusterIT] crash of node B: all 40 records delivered, %d more than once%n", crashDuplicates);
-        assertThat(java.nio.file.Files.readString(nodeA.logFile())).contains("Took over audit delivery from node");
+        assertThat(Files.readString(nodeA.logFile())).contains("Took over audit delivery from node");
         // the other side of the zero above: node A put node B's records into the outbox, and the counter shows it
         await("the takeover's outbox rows to be counted", 30_000, () -> outboxInserts() > 0);
         Http.delete(nodeA.adminUrl(REALM) + "/act-as/grants/" + grantId, admin(nodeA));

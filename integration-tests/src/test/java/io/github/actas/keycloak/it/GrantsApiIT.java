@@ -1,7 +1,6 @@
 package io.github.actas.keycloak.it;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.function.Consumer;
@@ -14,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import static org.assertj.core.api.Assertions.assertThat;
 
 /** {@code /admin/realms/{realm}/act-as/grants} against the real server. */
 class GrantsApiIT extends KeycloakIT {
@@ -247,7 +247,7 @@ class GrantsApiIT extends KeycloakIT {
 
         JsonNode events = Http.get(server.adminUrl(POLICY_REALM) + "/admin-events?resourceTypes=CUSTOM&resourcePath=act-as/grants/" + id + "&max=200",
                 masterAdminToken()).json();
-        List<String> operations = new java.util.ArrayList<>();
+        List<String> operations = new ArrayList<>();
         for (JsonNode event : events) {
             assertThat(event.get("resourcePath").asText()).isEqualTo("act-as/grants/" + id);
             assertThat(event.get("resourceType").asText()).isEqualTo("CUSTOM");

@@ -1,10 +1,8 @@
 package io.github.actas.keycloak.it;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
-
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 
@@ -19,6 +17,8 @@ import jakarta.mail.internet.MimeMessage;
 import jakarta.mail.internet.MimeMultipart;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 /**
  * No stored or requested value breaks a realm or reaches further than it should: far-off instants,
@@ -154,7 +154,7 @@ class HardeningIT extends KeycloakIT {
     @Test
     void webhooksCannotBeAimedInsideAndTheirStatusIsNoPortScanner() {
         String admin = masterAdminToken();
-        String secret = "whsec_" + java.util.Base64.getEncoder().encodeToString(new byte[32]);
+        String secret = "whsec_" + Base64.getEncoder().encodeToString(new byte[32]);
         List<String> inside = List.of("http://169.254.169.254/latest/meta-data/", "http://10.0.0.1/hook",
                 "http://192.168.1.1/hook", "http://127.0.0.2/hook", "http://[::1]:8080/hook", "http://0.0.0.0/hook",
                 "http://2130706433/hook", "http://0x7f000001/hook", "http://0177.0.0.1/hook", "http://[::ffff:127.0.0.2]/hook",

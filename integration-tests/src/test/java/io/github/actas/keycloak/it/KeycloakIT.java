@@ -1,7 +1,5 @@
 package io.github.actas.keycloak.it;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -9,12 +7,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 import io.github.actas.keycloak.harness.Http;
 import io.github.actas.keycloak.harness.KeycloakServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Base of the integration tests: the shared real server, tokens, and the test realms (imported through
@@ -28,7 +28,7 @@ public abstract class KeycloakIT {
 
     private static final Map<String, Boolean> IMPORTED = new ConcurrentHashMap<>();
     /** Server log markers a test class provoked on purpose (for example Keycloak's own "failed to send email"). */
-    private static final java.util.Set<String> TOLERATED = ConcurrentHashMap.newKeySet();
+    private static final Set<String> TOLERATED = ConcurrentHashMap.newKeySet();
     protected static KeycloakServer server;
     private static int logLineAtStart;
 
@@ -71,7 +71,7 @@ public abstract class KeycloakIT {
                     // housekeeping every 2 s, so a test can watch a session end at its hard end;
                     // audit retries within seconds, so tests can watch outages heal; a short lease, so a test
                     // can watch a restarted server take over what it was sending when it was killed
-                    List.of("--spi-jpa-entity-provider--act-as-entities--purge-interval-seconds=2",
+                    List.of("--spi-events-listener--act-as-sessions--purge-interval-seconds=2",
                             "--spi-act-as-audit--act-as-audit--lease-seconds=5",
                             "--spi-act-as-audit--act-as-audit--poll-interval-millis=200",
                             "--spi-act-as-audit--act-as-audit--retry-base-millis=200",

@@ -1,13 +1,15 @@
 package io.github.actas.keycloak.it;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.actas.keycloak.harness.Http;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
 /** The token-exchange door, end to end against the real server. */
 class TokenExchangeIT extends KeycloakIT {
@@ -172,7 +174,7 @@ class TokenExchangeIT extends KeycloakIT {
             assertRefused(refused, 403, "access_denied", "stronger authentication");
 
             JsonNode weaker = Http.get(grantsUrl + "/" + strong, admin).json();
-            ((com.fasterxml.jackson.databind.node.ObjectNode) weaker).put("requireAcr", "1");
+            ((ObjectNode) weaker).put("requireAcr", "1");
             assertThat(Http.putJson(grantsUrl + "/" + strong, admin, weaker).status()).isEqualTo(200);
             assertThat(oidc.impersonate("portal", actor, "user2").status()).isEqualTo(200);
         } finally {
@@ -186,7 +188,7 @@ class TokenExchangeIT extends KeycloakIT {
         Http.Response narrowed = oidc.impersonate("portal", actor, "user1", "audience", "forger");
         assertThat(narrowed.status()).as(narrowed.toString()).isEqualTo(200);
         JsonNode claims = Oidc.claims(narrowed.json().get("access_token").asText());
-        List<String> audience = new java.util.ArrayList<>();
+        List<String> audience = new ArrayList<>();
         if (claims.get("aud").isArray()) {
             claims.get("aud").forEach(a -> audience.add(a.asText()));
         } else {
@@ -265,7 +267,7 @@ class TokenExchangeIT extends KeycloakIT {
         assertRefused(oidc.impersonate("portal", impersonation, "user2"), 403, "access_denied", "already acts");
 
         // a token of another realm, a tampered one, an expired one
-        String acmeToken = Http.postForm(server.realmUrl("acme") + "/protocol/openid-connect/token", java.util.Map.of(
+        String acmeToken = Http.postForm(server.realmUrl("acme") + "/protocol/openid-connect/token", Map.of(
                 "grant_type", "password", "client_id", "admin-cli", "username", "admin1", "password", "demo"))
                 .json().get("access_token").asText();
         assertRefused(oidc.impersonate("portal", acmeToken, "user1"), 400, "invalid_request", "subject_token");
@@ -276,9 +278,9 @@ class TokenExchangeIT extends KeycloakIT {
         assertRefused(oidc.impersonate("blink", blinking, "user1"), 400, "invalid_request", "subject_token");
 
         // public clients and clients without token exchange enabled
-        Http.Response publicLogin = Http.postForm(oidc.tokenUrl(), java.util.Map.of("grant_type", "password",
+        Http.Response publicLogin = Http.postForm(oidc.tokenUrl(), Map.of("grant_type", "password",
                 "client_id", "public-app", "username", "admin1", "password", "pass"));
-        Http.Response publicClient = Http.postForm(oidc.tokenUrl(), java.util.Map.of("grant_type", Oidc.TOKEN_EXCHANGE,
+        Http.Response publicClient = Http.postForm(oidc.tokenUrl(), Map.of("grant_type", Oidc.TOKEN_EXCHANGE,
                 "client_id", "public-app", "subject_token", publicLogin.json().get("access_token").asText(),
                 "subject_token_type", Oidc.ACCESS_TOKEN_TYPE, "requested_subject", "user1"));
         assertRefused(publicClient, 400, "unauthorized_client", "public");

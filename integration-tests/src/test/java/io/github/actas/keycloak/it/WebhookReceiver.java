@@ -6,15 +6,16 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
-
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -61,7 +62,7 @@ final class WebhookReceiver {
 
     static String newSecret() {
         byte[] bytes = new byte[32];
-        new java.security.SecureRandom().nextBytes(bytes);
+        new SecureRandom().nextBytes(bytes);
         return "whsec_" + Base64.getEncoder().encodeToString(bytes);
     }
 
@@ -177,7 +178,7 @@ final class WebhookReceiver {
     }
 
     /** Record ids accepted (2xx, valid signature), each with how many times it was accepted. */
-    java.util.Map<String, AtomicInteger> accepted() {
+    Map<String, AtomicInteger> accepted() {
         return accepted;
     }
 

@@ -10,7 +10,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
 
-import io.github.actas.keycloak.policy.ActAsPolicyProvider;
 import io.github.actas.keycloak.policy.ActAsRequest;
 import io.github.actas.keycloak.policy.Decision;
 import io.github.actas.keycloak.policy.Denial;
@@ -18,6 +17,7 @@ import io.github.actas.keycloak.policy.Grant;
 import io.github.actas.keycloak.policy.Mode;
 import io.github.actas.keycloak.policy.Policy;
 import io.github.actas.keycloak.policy.Principal;
+import io.github.actas.keycloak.store.ActAsPolicyProvider;
 import org.keycloak.models.ClientModel;
 import org.keycloak.models.Constants;
 import org.keycloak.models.GroupModel;

@@ -2,18 +2,21 @@ package io.github.actas.keycloak.admin;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 import io.github.actas.keycloak.audit.AuditJson;
 import io.github.actas.keycloak.audit.AuditRecord;
-import io.github.actas.keycloak.audit.AuditRecordEntity;
-import io.github.actas.keycloak.audit.AuditSinkConfig;
-import io.github.actas.keycloak.audit.AuditSinkProviderFactory;
-import io.github.actas.keycloak.audit.AuditSinkStateEntity;
-import io.github.actas.keycloak.audit.AuditTypes;
+import io.github.actas.keycloak.audit.AuditRecords;
+import io.github.actas.keycloak.audit.RecordType;
+import io.github.actas.keycloak.audit.delivery.AuditSinkConfig;
+import io.github.actas.keycloak.audit.delivery.AuditSinkProviderFactory;
+import io.github.actas.keycloak.persistence.AuditRecordEntity;
+import io.github.actas.keycloak.persistence.AuditSinkStateEntity;
 import io.github.actas.keycloak.policy.GrantFields;
 import io.github.actas.keycloak.policy.GrantValidationException;
 import jakarta.persistence.EntityManager;
@@ -61,8 +64,9 @@ public final class AuditResource {
         try {
             GrantFields.text("actor", actor, 255);
             GrantFields.text("target", target, 1000);
-            if (type != null && !AuditTypes.ALL.contains(type)) {
-                throw new GrantValidationException("type", "unknown record type '" + type + "' (known: " + String.join(", ", AuditTypes.ALL) + ")");
+            if (type != null && RecordType.fromWireName(type) == null) {
+                throw new GrantValidationException("type", "unknown record type '" + type + "' (known: "
+                        + Arrays.stream(RecordType.values()).map(RecordType::wireName).collect(Collectors.joining(", ")) + ")");
             }
             if (first != null && first < 0) {
                 throw new GrantValidationException("first", "must not be negative");
@@ -102,7 +106,7 @@ public final class AuditResource {
             List<AuditRecord> records = new ArrayList<>();
             for (AuditRecordEntity row : query.setFirstResult(first == null ? 0 : first)
                     .setMaxResults(max == null ? DEFAULT_MAX : max).getResultList()) {
-                records.add(row.toRecord());
+                records.add(AuditRecords.record(row));
             }
             return Response.ok(AuditJson.records(records), MediaType.APPLICATION_JSON_TYPE).build();
         } catch (GrantValidationException e) {

@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
-import io.github.actas.keycloak.policy.ActAsPolicyProvider;
 import io.github.actas.keycloak.policy.ActAsRequest;
 import io.github.actas.keycloak.policy.Decision;
 import io.github.actas.keycloak.policy.Grant;
@@ -17,6 +16,7 @@ import io.github.actas.keycloak.policy.Mode;
 import io.github.actas.keycloak.policy.Policy;
 import io.github.actas.keycloak.policy.Principal;
 import io.github.actas.keycloak.policy.RealmCatalog;
+import io.github.actas.keycloak.store.ActAsPolicyProvider;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Produces;
@@ -35,6 +35,7 @@ import org.keycloak.models.UserModel;
 public final class ExplainResource {
 
     private static final int MAX_TEXT = 500;
+    private static final int MAX_AUDIENCE = 50;
 
     private final KeycloakSession session;
     private final RealmModel realm;
@@ -80,13 +81,31 @@ public final class ExplainResource {
             Principal actor = policy.principal(realm, actorUser);
             ActAsRequest actAs = new ActAsRequest(actor, mode, target, group, clientId,
                     GrantFields.text("reason", request.reason(), MAX_TEXT),
-                    GrantFields.text("acr", request.acr(), 64));
+                    GrantFields.text("acr", request.acr(), 64), audience(request.audience()));
             Decision decision = policy.decide(evaluated, directory, actAs, true);
             return ok(new ExplainResponse(decision.allowed(),
                     decision.grant() == null ? null : decision.grant().name(), decision.reasons()));
         } catch (GrantValidationException e) {
             return AdminErrors.badRequest(e.field(), e.getMessage());
         }
+    }
+
+    private static List<String> audience(List<String> values) {
+        if (values == null) {
+            return List.of();
+        }
+        if (values.size() > MAX_AUDIENCE) {
+            throw new GrantValidationException("audience", "at most " + MAX_AUDIENCE + " clients");
+        }
+        List<String> out = new ArrayList<>(values.size());
+        for (String value : values) {
+            String clientId = GrantFields.text("audience", value, 255);
+            if (clientId == null) {
+                throw new GrantValidationException("audience", "client ids must not be empty");
+            }
+            out.add(clientId);
+        }
+        return out;
     }
 
     private static Mode mode(String value, boolean group) {

@@ -4,12 +4,12 @@ import java.net.URI;
 import java.util.List;
 import java.util.function.Supplier;
 
-import io.github.actas.keycloak.policy.ActAsPolicyProvider;
 import io.github.actas.keycloak.policy.Grant;
 import io.github.actas.keycloak.policy.GrantConfig;
-import io.github.actas.keycloak.policy.GrantProviderFactory;
 import io.github.actas.keycloak.policy.GrantValidationException;
 import io.github.actas.keycloak.policy.GrantValidator;
+import io.github.actas.keycloak.store.ActAsPolicyProvider;
+import io.github.actas.keycloak.store.GrantProviderFactory;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;

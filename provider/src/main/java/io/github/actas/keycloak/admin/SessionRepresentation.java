@@ -3,7 +3,7 @@ package io.github.actas.keycloak.admin;
 import java.time.Instant;
 
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
-import io.github.actas.keycloak.session.ActAsSessionEntity;
+import io.github.actas.keycloak.persistence.ActAsSessionEntity;
 
 /** An Act-As session as the admin API shows it. */
 @JsonPropertyOrder({"id", "mode", "actor", "target", "grant", "client", "reason", "started", "expires"})

@@ -4,9 +4,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-import io.github.actas.keycloak.session.ActAsSessionEntity;
-import io.github.actas.keycloak.session.ActAsSessions;
-import io.github.actas.keycloak.session.EndReason;
+import io.github.actas.keycloak.acting.ActingSessions;
+import io.github.actas.keycloak.acting.SessionEnds;
+import io.github.actas.keycloak.audit.EndReason;
+import io.github.actas.keycloak.persistence.ActAsSessionEntity;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -38,14 +39,16 @@ public final class SessionsResource {
     private final RealmModel realm;
     private final AdminAccess access;
     private final AdminEventBuilder adminEvent;
-    private final ActAsSessions sessions;
+    private final ActingSessions sessions;
+    private final SessionEnds ends;
 
     SessionsResource(KeycloakSession session, RealmModel realm, AdminAccess access, AdminEventBuilder adminEvent) {
         this.session = session;
         this.realm = realm;
         this.access = access;
         this.adminEvent = adminEvent;
-        this.sessions = new ActAsSessions(session);
+        this.sessions = new ActingSessions(session);
+        this.ends = new SessionEnds(session);
     }
 
     @GET
@@ -111,7 +114,7 @@ public final class SessionsResource {
         }
         if (sessions.live(realm, row) == null) {
             // Keycloak had already removed it: record that end (once), and say it is not running
-            sessions.end(realm, row.getId(), EndReason.GONE, null);
+            ends.end(realm, row.getId(), EndReason.GONE, null);
             return AdminErrors.notFound("act-as session not found");
         }
         revoke(row);
@@ -138,7 +141,7 @@ public final class SessionsResource {
                         revoke(row);
                         ended++;
                     } else {
-                        sessions.end(realm, row.getId(), EndReason.GONE, null);
+                        ends.end(realm, row.getId(), EndReason.GONE, null);
                     }
                 }
             } while (batch.size() == END_BATCH);
@@ -155,7 +158,7 @@ public final class SessionsResource {
     }
 
     private void revoke(ActAsSessionEntity row) {
-        if (sessions.end(realm, row.getId(), EndReason.REVOKED, access.admin())) {
+        if (ends.end(realm, row.getId(), EndReason.REVOKED, access.admin())) {
             audit(row);
         }
     }

@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
-import io.github.actas.keycloak.audit.AuditSinkConfig;
+import io.github.actas.keycloak.audit.delivery.AuditSinkConfig;
 
 /**
  * An audit sink in the admin API. The secret is write-only: reads show {@value #MASK} when one is set,

@@ -6,9 +6,9 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.function.Supplier;
 
-import io.github.actas.keycloak.audit.AuditSinkConfig;
-import io.github.actas.keycloak.audit.AuditSinkProviderFactory;
-import io.github.actas.keycloak.audit.AuditSinkStateEntity;
+import io.github.actas.keycloak.audit.delivery.AuditSinkConfig;
+import io.github.actas.keycloak.audit.delivery.AuditSinkProviderFactory;
+import io.github.actas.keycloak.persistence.AuditSinkStateEntity;
 import io.github.actas.keycloak.policy.GrantValidationException;
 import jakarta.persistence.EntityManager;
 import jakarta.ws.rs.Consumes;
@@ -97,10 +97,7 @@ public final class SinksResource {
             AuditSinkConfig.parse(null, model.getName(), model.getConfig()); // field-level errors first
             model = realm.addComponentModel(model);
 
-            AuditSinkStateEntity state = new AuditSinkStateEntity();
-            state.setSinkId(model.getId());
-            state.setRealmId(realm.getId());
-            em().persist(state);
+            em().persist(new AuditSinkStateEntity(model.getId(), realm.getId()));
 
             SinkRepresentation created = SinkRepresentation.of(AuditSinkProviderFactory.toConfig(model));
             audit(OperationType.CREATE, model.getId(), created);

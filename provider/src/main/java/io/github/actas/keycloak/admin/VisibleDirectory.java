@@ -2,8 +2,8 @@ package io.github.actas.keycloak.admin;
 
 import io.github.actas.keycloak.policy.Directory;
 import io.github.actas.keycloak.policy.GroupPrincipal;
-import io.github.actas.keycloak.policy.KeycloakDirectory;
 import io.github.actas.keycloak.policy.Principal;
+import io.github.actas.keycloak.store.KeycloakDirectory;
 import org.keycloak.models.GroupModel;
 import org.keycloak.models.UserModel;
 

@@ -3,89 +3,235 @@ package io.github.actas.keycloak.audit;
 import java.util.ArrayList;
 import java.util.List;
 
+import io.github.actas.keycloak.persistence.AuditRecordEntity;
+import io.github.actas.keycloak.policy.Mode;
 import jakarta.persistence.EntityManager;
+import org.keycloak.common.ClientConnection;
 import org.keycloak.common.util.Time;
 import org.keycloak.connections.jpa.JpaConnectionProvider;
+import org.keycloak.events.Details;
+import org.keycloak.events.EventBuilder;
+import org.keycloak.events.EventType;
 import org.keycloak.models.AbstractKeycloakTransaction;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
+import org.keycloak.models.UserModel;
 import org.keycloak.models.utils.KeycloakModelUtils;
 import org.keycloak.provider.Provider;
 
 /**
- * The one audit path. Every door and lifecycle step hands its record here; it is stored in Keycloak's
- * database in the caller's transaction, naming the realm's enabled sinks and this node, and handed to
- * this node's {@link AuditDelivery} once that transaction has committed (forgotten if it rolls back).
+ * The one audit path: a method per step. Each writes the step's record and fires the matching Keycloak
+ * event with the same facts; realm, time, address and record id are filled in here. Records go into
+ * Keycloak's database in the caller's transaction (refusals and failures in one of their own: the request
+ * they belong to is failing) and to this node's delivery once that transaction has committed.
+ *
+ * <p>A door that has a Keycloak event of its own (the token endpoint's {@code TOKEN_EXCHANGE}, a refresh's
+ * {@code REFRESH_TOKEN}) passes it in as a {@link DoorEvent}: it is given the same facts here. Otherwise
+ * the event is made and sent here: {@code IMPERSONATE} (or {@code TOKEN_EXCHANGE} for delegation) when
+ * acting starts, {@code IMPERSONATE_ERROR} for a refusal, {@code LOGOUT} when Act-As itself ends a session.
+ * Grant changes are in Keycloak's admin events (the API that changed the grant sends one); a failed
+ * notification only has Keycloak's own log line about the email.
  */
 public final class ActAsAuditProvider implements Provider {
 
     private static final String PENDING = ActAsAuditProvider.class.getName() + ".pending";
+    private static final String DENIED_ERROR = "act_as_denied";
 
     private final KeycloakSession session;
-    private final AuditDelivery delivery;
+    private final Handover handover;
 
-    ActAsAuditProvider(KeycloakSession session, AuditDelivery delivery) {
+    public ActAsAuditProvider(KeycloakSession session, Handover handover) {
         this.session = session;
-        this.delivery = delivery;
+        this.handover = handover;
     }
 
     /**
-     * Stores a record in the current transaction: if the action rolls back, so does its record.
+     * Acting started: a session was created and its first token issued.
      *
-     * @return the stored record (with its id and time)
+     * @param door the request's Keycloak event, or null: then an {@code IMPERSONATE} event (delegation:
+     *             {@code TOKEN_EXCHANGE}) is sent from here
      */
-    public AuditRecord record(RealmModel realm, AuditRecord.Builder builder) {
-        String sinks = enabledSinks(realm);
-        if (sinks == null) {
-            AuditRecord record = complete(realm, builder, Time.currentTimeMillis());
-            em(session).persist(AuditRecordEntity.of(record, null, null));
-            return record;
-        }
-        InFlight.Entry entry = delivery.open();
-        AuditRecord record = complete(realm, builder, entry.time());
-        em(session).persist(AuditRecordEntity.of(record, sinks, delivery.writerId()));
-        pending().add(entry, new AuditDelivery.Committed(record, sinks));
+    public AuditRecord started(RealmModel realm, ActingFacts facts, String tokenId, DoorEvent door) {
+        AuditRecord record = record(realm, builder(RecordType.STARTED, facts).tokenId(tokenId));
+        EventBuilder event = door != null ? door.event() : newEvent(realm, startType(facts));
+        describe(event, facts, record).user(facts.targetId()).detail(ActAsEventDetails.SESSION_STARTED, "true");
+        send(event, door);
         return record;
     }
 
-    /** Stores a record in its own transaction, for refusals: the request itself is about to fail. */
-    public AuditRecord recordNow(RealmModel realm, AuditRecord.Builder builder) {
-        String sinks = enabledSinks(realm);
-        InFlight.Entry entry = sinks == null ? null : delivery.open();
-        AuditRecord record = complete(realm, builder, entry == null ? Time.currentTimeMillis() : entry.time());
+    /** A token was issued from a running acting session; its door's Keycloak event gets the facts. */
+    public AuditRecord tokenIssued(RealmModel realm, ActingFacts facts, String tokenId, DoorEvent door) {
+        AuditRecord record = record(realm, builder(RecordType.TOKEN_ISSUED, facts).tokenId(tokenId));
+        describe(door.event(), facts, record).user(facts.targetId()).detail(ActAsEventDetails.SESSION_STARTED, "false");
+        send(door.event(), door);
+        return record;
+    }
+
+    /**
+     * A request to act was refused. Stored in a transaction of its own: the request is failing.
+     *
+     * @param why        the refusal as the caller was told it (or the denial's name)
+     * @param door       the request's Keycloak event, or null: then {@code IMPERSONATE_ERROR} is sent from here
+     * @param eventError the error of the door's event ({@code not_allowed}, {@code invalid_request}, ...)
+     */
+    public AuditRecord denied(RealmModel realm, ActingFacts facts, String why, DoorEvent door, String eventError) {
+        AuditRecord record = recordNow(realm, builder(RecordType.DENIED, facts).error(why));
+        EventBuilder event = door != null ? door.event() : newEvent(realm, EventType.IMPERSONATE_ERROR);
+        describe(event, facts, record).user(facts.actorId()).detail(ActAsEventDetails.DENIAL, why);
+        if (door == null || !door.sentByKeycloak()) {
+            event.error(door == null || eventError == null ? DENIED_ERROR : eventError);
+        }
+        return record;
+    }
+
+    /**
+     * An acting session ended, recorded by whoever ended it (exactly once: see the acting sessions). A
+     * {@code LOGOUT} event goes with it unless Keycloak itself ended the session (it sent its own).
+     *
+     * @param endedBy the person who ended it (the actor on Stop, an administrator), or null
+     */
+    public AuditRecord ended(RealmModel realm, ActingFacts facts, EndReason reason, UserModel endedBy) {
+        RecordType type = reason == EndReason.REVOKED ? RecordType.REVOKED : RecordType.ENDED;
+        AuditRecord record = record(realm, builder(type, facts).endReason(reason)
+                .endedBy(endedBy == null ? null : endedBy.getId(), endedBy == null ? null : endedBy.getUsername()));
+        if (!reason.endedByKeycloak()) {
+            describe(newEvent(realm, EventType.LOGOUT), facts, record)
+                    .user(facts.targetId())
+                    .detail(ActAsEventDetails.END_REASON, reason.code())
+                    .detail(ActAsEventDetails.ENDED_BY, endedBy == null ? null : endedBy.getUsername())
+                    .success();
+        }
+        return record;
+    }
+
+    /** The target of a grant with notifyTarget could not be told; stored at once (it happens after the commit). */
+    public AuditRecord notificationFailed(RealmModel realm, ActingFacts facts, String problem) {
+        return recordNow(realm, builder(RecordType.NOTIFICATION_FAILED, facts).error(problem));
+    }
+
+    /**
+     * A grant was created, updated or deleted, by the administrator Keycloak authenticated for the request.
+     * The admin API that changed it sends Keycloak's admin event.
+     */
+    public AuditRecord grantChanged(RealmModel realm, GrantChange change, String grantName) {
+        UserModel admin = session.getContext().getUser();
+        return record(realm, new Builder(change.type)
+                .initiatingUser(admin == null ? null : admin.getId(), admin == null ? null : admin.getUsername())
+                .grant(grantName));
+    }
+
+    /** How a grant changed. */
+    public enum GrantChange {
+        CREATED(RecordType.GRANT_CREATED), UPDATED(RecordType.GRANT_UPDATED), DELETED(RecordType.GRANT_DELETED);
+
+        private final RecordType type;
+
+        GrantChange(RecordType type) {
+            this.type = type;
+        }
+    }
+
+    private static void send(EventBuilder event, DoorEvent door) {
+        if (door == null || !door.sentByKeycloak()) {
+            event.success();
+        }
+    }
+
+    private static EventType startType(ActingFacts facts) {
+        return facts.mode() == Mode.DELEGATE ? EventType.TOKEN_EXCHANGE : EventType.IMPERSONATE;
+    }
+
+    private EventBuilder newEvent(RealmModel realm, EventType type) {
+        ClientConnection connection = session.getContext().getConnection();
+        // Housekeeping ends sessions from a timer task, which has no connection.
+        EventBuilder event = connection == null ? new EventBuilder(realm, session) : new EventBuilder(realm, session, connection);
+        return event.event(type);
+    }
+
+    /** The facts of a record as event details: the same values, under Act-As's detail keys. */
+    private static EventBuilder describe(EventBuilder event, ActingFacts facts, AuditRecord record) {
+        if (facts.client() != null) {
+            event.client(facts.client());
+        }
+        if (facts.sessionId() != null) {
+            event.session(facts.sessionId());
+        }
+        return event
+                .detail(ActAsEventDetails.RECORD_ID, record.id())
+                .detail(ActAsEventDetails.MODE, facts.mode() == null ? null : facts.mode().wireName())
+                .detail(ActAsEventDetails.ACTOR, facts.actorUsername())
+                .detail(ActAsEventDetails.ACTOR_ID, facts.actorId())
+                .detail(ActAsEventDetails.ACTOR_CLIENT, facts.actorClientId())
+                .detail(Details.IMPERSONATOR, facts.actorUsername())
+                .detail(ActAsEventDetails.TARGET, facts.targetUsername())
+                .detail(ActAsEventDetails.TARGET_ID, facts.targetId())
+                .detail(ActAsEventDetails.GROUP, facts.group())
+                .detail(ActAsEventDetails.GRANT, facts.grant())
+                .detail(ActAsEventDetails.REASON, facts.reason())
+                .detail(ActAsEventDetails.EXPIRES, facts.expires() == 0 ? null : Long.toString(facts.expires()));
+    }
+
+    private Builder builder(RecordType type, ActingFacts facts) {
+        return new Builder(type)
+                .initiatingUser(facts.actorId(), facts.actorUsername())
+                .effectiveUser(facts.targetId(), facts.targetUsername())
+                .effectiveGroup(facts.group())
+                .mode(facts.mode() == null ? null : facts.mode().wireName())
+                .grant(facts.grant())
+                .reason(facts.reason())
+                .client(facts.client())
+                .sessionId(facts.sessionId());
+    }
+
+    /** Stores a record in the current transaction: if the action rolls back, so does its record. */
+    private AuditRecord record(RealmModel realm, Builder builder) {
+        String sinks = handover.enabledSinks(realm);
+        if (sinks == null) {
+            AuditRecord record = complete(realm, builder, Time.currentTimeMillis());
+            em(session).persist(AuditRecords.entity(record, null, null));
+            return record;
+        }
+        Handover.Slot slot = handover.open();
+        AuditRecord record = complete(realm, builder, slot.time());
+        em(session).persist(AuditRecords.entity(record, sinks, handover.writerId()));
+        pending().add(slot, new Handover.Pending(record, sinks));
+        return record;
+    }
+
+    /** Stores a record in a transaction of its own. */
+    private AuditRecord recordNow(RealmModel realm, Builder builder) {
+        String sinks = handover.enabledSinks(realm);
+        Handover.Slot slot = sinks == null ? null : handover.open();
+        AuditRecord record = complete(realm, builder, slot == null ? Time.currentTimeMillis() : slot.time());
+        AuditRecordEntity row = AuditRecords.entity(record, sinks, sinks == null ? null : handover.writerId());
         try {
-            KeycloakModelUtils.runJobInTransaction(session.getKeycloakSessionFactory(),
-                    own -> em(own).persist(AuditRecordEntity.of(record, sinks, sinks == null ? null : delivery.writerId())));
+            KeycloakModelUtils.runJobInTransaction(session.getKeycloakSessionFactory(), own -> em(own).persist(row));
         } catch (RuntimeException e) {
-            if (entry != null) {
-                delivery.abandoned(List.of(entry));
+            if (slot != null) {
+                handover.abandoned(List.of(slot));
             }
             throw e;
         }
-        if (entry != null) {
-            delivery.committed(List.of(entry), List.of(new AuditDelivery.Committed(record, sinks)));
+        if (slot != null) {
+            handover.committed(List.of(slot), List.of(new Handover.Pending(record, sinks)));
         }
         return record;
     }
 
-    /** Makes the records kept for a (re-enabled) sink due now, in the current transaction. */
-    public void resume(String sinkId) {
-        session.getProvider(JpaConnectionProvider.class).getEntityManager()
-                .createNamedQuery("actAsOutbox.resume")
-                .setParameter("now", Time.currentTimeMillis())
-                .setParameter("pattern", "%" + sinkId + "%")
-                .executeUpdate();
-        afterCommit(delivery::dueNow);
+    private AuditRecord complete(RealmModel realm, Builder builder, long time) {
+        ClientConnection connection = session.getContext().getConnection();
+        return builder.build(RecordIds.next(time), time, realm,
+                connection == null ? null : connection.getRemoteAddr());
     }
 
     /**
-     * The records this request's transaction stores with sinks: handed to this node's delivery worker once
-     * it has committed, forgotten if it rolls back (one hook per request).
+     * The records this request's transaction stores with sinks: handed to this node's delivery once it has
+     * committed, forgotten if it rolls back (one hook per request).
      */
     private Pending pending() {
         Pending pending = (Pending) session.getAttribute(PENDING);
         if (pending == null) {
-            pending = new Pending(delivery);
+            pending = new Pending(handover);
             session.setAttribute(PENDING, pending);
             session.getTransactionManager().enlistAfterCompletion(pending);
         }
@@ -93,67 +239,114 @@ public final class ActAsAuditProvider implements Provider {
     }
 
     private static final class Pending extends AbstractKeycloakTransaction {
-        private final AuditDelivery delivery;
-        private final List<InFlight.Entry> entries = new ArrayList<>(2);
-        private final List<AuditDelivery.Committed> records = new ArrayList<>(2);
+        private final Handover handover;
+        private final List<Handover.Slot> slots = new ArrayList<>(2);
+        private final List<Handover.Pending> records = new ArrayList<>(2);
 
-        Pending(AuditDelivery delivery) {
-            this.delivery = delivery;
+        Pending(Handover handover) {
+            this.handover = handover;
         }
 
-        void add(InFlight.Entry entry, AuditDelivery.Committed record) {
-            entries.add(entry);
+        void add(Handover.Slot slot, Handover.Pending record) {
+            slots.add(slot);
             records.add(record);
         }
 
         @Override
         protected void commitImpl() {
-            delivery.committed(entries, records);
+            handover.committed(slots, records);
         }
 
         @Override
         protected void rollbackImpl() {
-            delivery.abandoned(entries);
+            handover.abandoned(slots);
         }
     }
 
-    /** Runs {@code action} once the request's transaction has committed; nothing on rollback. */
-    private void afterCommit(Runnable action) {
-        session.getTransactionManager().enlistAfterCompletion(new AbstractKeycloakTransaction() {
-            @Override
-            protected void commitImpl() {
-                action.run();
-            }
+    /** A record's facts as the steps give them; {@link #build} adds what the emitter knows. */
+    private static final class Builder {
+        private final RecordType type;
+        private AuditRecord.Party initiatingUser;
+        private AuditRecord.Party effectiveUser;
+        private String effectiveGroup;
+        private AuditRecord.Party endedBy;
+        private String mode;
+        private String grant;
+        private String reason;
+        private String client;
+        private String sessionId;
+        private String tokenId;
+        private EndReason endReason;
+        private String error;
 
-            @Override
-            protected void rollbackImpl() {
-                // nothing was stored, nothing became due
-            }
-        });
-    }
+        Builder(RecordType type) {
+            this.type = type;
+        }
 
-    private static AuditRecord complete(RealmModel realm, AuditRecord.Builder builder, long time) {
-        return builder.id(RecordIds.next(time))
-                .time(time)
-                .realm(realm.getId(), realm.getName())
-                .build();
-    }
+        Builder initiatingUser(String id, String username) {
+            initiatingUser = AuditRecord.Party.of(id, username);
+            return this;
+        }
 
-    /**
-     * Comma-separated ids of the realm's enabled sinks, or null. Only {@code enabled} is read: sinks were
-     * validated when written, and a malformed one is reported (and skipped) by the worker.
-     */
-    private static String enabledSinks(RealmModel realm) {
-        StringBuilder ids = new StringBuilder();
-        realm.getComponentsStream(realm.getId(), AuditSinkProviderFactory.PROVIDER_TYPE).forEach(component -> {
-            if (!"false".equalsIgnoreCase(component.getConfig().getFirst(AuditSinkConfig.ENABLED))) {
-                if (ids.length() > 0) {
-                    ids.append(',');
-                }
-                ids.append(component.getId());
-            }
-        });
-        return ids.length() == 0 ? null : ids.toString();
+        Builder effectiveUser(String id, String username) {
+            effectiveUser = AuditRecord.Party.of(id, username);
+            return this;
+        }
+
+        Builder effectiveGroup(String value) {
+            effectiveGroup = value;
+            return this;
+        }
+
+        Builder endedBy(String id, String username) {
+            endedBy = AuditRecord.Party.of(id, username);
+            return this;
+        }
+
+        Builder mode(String value) {
+            mode = value;
+            return this;
+        }
+
+        Builder grant(String value) {
+            grant = value;
+            return this;
+        }
+
+        Builder reason(String value) {
+            reason = value;
+            return this;
+        }
+
+        Builder client(String value) {
+            client = value;
+            return this;
+        }
+
+        Builder sessionId(String value) {
+            sessionId = value;
+            return this;
+        }
+
+        Builder tokenId(String value) {
+            tokenId = value;
+            return this;
+        }
+
+        Builder endReason(EndReason value) {
+            endReason = value;
+            return this;
+        }
+
+        Builder error(String value) {
+            error = value;
+            return this;
+        }
+
+        AuditRecord build(String id, long time, RealmModel realm, String ipAddress) {
+            return new AuditRecord(id, time, realm.getId(), realm.getName(), type, initiatingUser, effectiveUser,
+                    effectiveGroup, endedBy, mode, grant, reason, client, ipAddress, sessionId, tokenId, endReason, error);
+        }
     }
 
     private static EntityManager em(KeycloakSession session) {

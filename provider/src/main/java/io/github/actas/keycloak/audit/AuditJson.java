@@ -78,7 +78,7 @@ public final class AuditJson {
         g.writeStringField("specversion", "1.0");
         g.writeStringField("id", r.id());
         g.writeStringField("source", "/realms/" + r.realmName() + "/act-as");
-        g.writeStringField("type", EVENT_TYPE_PREFIX + r.type());
+        g.writeStringField("type", EVENT_TYPE_PREFIX + r.type().wireName());
         g.writeStringField("time", time(r));
         if (r.effectiveUser() != null && r.effectiveUser().id() != null) {
             g.writeStringField("subject", r.effectiveUser().id());
@@ -120,7 +120,7 @@ public final class AuditJson {
         g.writeStringField("id", r.id());
         g.writeStringField("time", time(r));
         g.writeStringField("realm", r.realmName());
-        g.writeStringField("type", r.type());
+        g.writeStringField("type", r.type().wireName());
         writeParty(g, "initiatingUser", r.initiatingUser());
         if (r.effectiveGroup() != null) {
             g.writeStringField("effectiveGroup", r.effectiveGroup());
@@ -137,7 +137,10 @@ public final class AuditJson {
         g.writeStringField("ipAddress", r.ipAddress());
         g.writeStringField("sessionId", r.sessionId());
         g.writeStringField("tokenId", r.tokenId());
-        g.writeStringField("outcome", r.outcome());
+        g.writeStringField("outcome", r.outcome().wireName());
+        if (r.endReason() != null) {
+            g.writeStringField("endReason", r.endReason().code());
+        }
         g.writeStringField("error", r.error());
         g.writeEndObject();
     }

@@ -1,25 +1,19 @@
 package io.github.actas.keycloak.audit;
 
-import io.github.actas.keycloak.policy.Mode;
-
 /**
  * One audit record, the contract of DESIGN.md "Audit": who (initiating user) acted as whom (effective
- * user or group), how, under which grant, why, through which client, and with what outcome. Immutable;
- * build with {@link #builder}.
+ * user or group), how, under which grant, why, through which client, and with what outcome. Immutable.
+ * Only the emitter ({@link ActAsAuditProvider}) makes new ones; stored ones are read back as they are.
  *
- * @param id    stable unique id: sinks receive it with every delivery attempt, for de-duplication
- * @param time  epoch milliseconds
+ * @param id        stable unique id: sinks receive it with every delivery attempt, for de-duplication
+ * @param time      epoch milliseconds
+ * @param endReason why an acting session ended (ended and revoked records), else null
+ * @param error     why a request was refused, or what failed (denied and failed records), else null
  */
-public record AuditRecord(String id, long time, String realmId, String realmName, String type, String outcome,
+public record AuditRecord(String id, long time, String realmId, String realmName, RecordType type,
                           Party initiatingUser, Party effectiveUser, String effectiveGroup, Party endedBy,
                           String mode, String grant, String reason, String client, String ipAddress,
-                          String sessionId, String tokenId, String error) {
-
-    public static final String ALLOWED = "allowed";
-    public static final String DENIED = "denied";
-    public static final String ENDED = "ended";
-    /** Something around an allowed action failed (a notification that could not be sent). */
-    public static final String FAILED = "failed";
+                          String sessionId, String tokenId, EndReason endReason, String error) {
 
     /** A user, by id and username (either may be unknown). */
     public record Party(String id, String username) {
@@ -34,119 +28,7 @@ public record AuditRecord(String id, long time, String realmId, String realmName
         }
     }
 
-    public static Builder builder(String type, String outcome) {
-        return new Builder(type, outcome);
-    }
-
-    public static final class Builder {
-        private final String type;
-        private final String outcome;
-        private String id;
-        private long time;
-        private String realmId;
-        private String realmName;
-        private Party initiatingUser;
-        private Party effectiveUser;
-        private String effectiveGroup;
-        private Party endedBy;
-        private String mode;
-        private String grant;
-        private String reason;
-        private String client;
-        private String ipAddress;
-        private String sessionId;
-        private String tokenId;
-        private String error;
-
-        private Builder(String type, String outcome) {
-            this.type = type;
-            this.outcome = outcome;
-        }
-
-        public Builder id(String value) {
-            id = value;
-            return this;
-        }
-
-        public Builder time(long value) {
-            time = value;
-            return this;
-        }
-
-        public Builder realm(String id, String name) {
-            realmId = id;
-            realmName = name;
-            return this;
-        }
-
-        public Builder initiatingUser(String userId, String username) {
-            initiatingUser = Party.of(userId, username);
-            return this;
-        }
-
-        public Builder effectiveUser(String userId, String username) {
-            effectiveUser = Party.of(userId, username);
-            return this;
-        }
-
-        public Builder effectiveGroup(String value) {
-            effectiveGroup = value;
-            return this;
-        }
-
-        public Builder endedBy(String userId, String username) {
-            endedBy = Party.of(userId, username);
-            return this;
-        }
-
-        public Builder mode(Mode value) {
-            mode = value == null ? null : value.wireName();
-            return this;
-        }
-
-        public Builder mode(String value) {
-            mode = value;
-            return this;
-        }
-
-        public Builder grant(String value) {
-            grant = value;
-            return this;
-        }
-
-        public Builder reason(String value) {
-            reason = value;
-            return this;
-        }
-
-        public Builder client(String value) {
-            client = value;
-            return this;
-        }
-
-        public Builder ipAddress(String value) {
-            ipAddress = value;
-            return this;
-        }
-
-        public Builder sessionId(String value) {
-            sessionId = value;
-            return this;
-        }
-
-        public Builder tokenId(String value) {
-            tokenId = value;
-            return this;
-        }
-
-        public Builder error(String value) {
-            error = value;
-            return this;
-        }
-
-        public AuditRecord build() {
-            return new AuditRecord(id, time, realmId, realmName, type, outcome, initiatingUser, effectiveUser,
-                    effectiveGroup, endedBy, mode, grant, reason, client, ipAddress, sessionId, tokenId, error);
-        }
+    public RecordType.Outcome outcome() {
+        return type.outcome();
     }
 }

@@ -1,48 +1,40 @@
 package io.github.actas.keycloak.exchange;
 
 import java.util.List;
-import java.util.Map;
 
+import io.github.actas.keycloak.acting.ActingRequests;
+import io.github.actas.keycloak.acting.ActingSessions;
+import io.github.actas.keycloak.acting.Refusals;
+import io.github.actas.keycloak.acting.SessionChecks;
+import io.github.actas.keycloak.acting.SessionEnds;
 import io.github.actas.keycloak.audit.ActAsAuditProvider;
-import io.github.actas.keycloak.audit.ActAsEventDetails;
-import io.github.actas.keycloak.audit.AuditRecord;
-import io.github.actas.keycloak.audit.AuditTypes;
-import io.github.actas.keycloak.policy.ActAsPolicyProvider;
+import io.github.actas.keycloak.audit.ActingFacts;
+import io.github.actas.keycloak.audit.DoorEvent;
+import io.github.actas.keycloak.audit.EndReason;
 import io.github.actas.keycloak.policy.ActAsRequest;
 import io.github.actas.keycloak.policy.Decision;
-import io.github.actas.keycloak.policy.Grant;
 import io.github.actas.keycloak.policy.Mode;
 import io.github.actas.keycloak.policy.Principal;
-import io.github.actas.keycloak.session.ActAsSession;
-import io.github.actas.keycloak.session.ActAsSessions;
-import io.github.actas.keycloak.session.Decided;
-import io.github.actas.keycloak.session.EndReason;
-import io.github.actas.keycloak.session.TargetNotification;
+import io.github.actas.keycloak.token.ActAsSession;
 import io.github.actas.keycloak.token.ActClaim;
+import io.github.actas.keycloak.token.Decided;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.Response;
 import org.keycloak.OAuth2Constants;
-import org.keycloak.OAuthErrorException;
 import org.keycloak.common.util.Time;
 import org.keycloak.events.Details;
-import org.keycloak.events.Errors;
 import org.keycloak.events.EventType;
-import org.keycloak.jose.jws.JWSInput;
-import org.keycloak.jose.jws.JWSInputException;
 import org.keycloak.models.ClientModel;
 import org.keycloak.models.ClientSessionContext;
 import org.keycloak.models.Constants;
-import org.keycloak.models.ImpersonationSessionNote;
 import org.keycloak.models.UserModel;
 import org.keycloak.models.UserSessionModel;
-import org.keycloak.protocol.oidc.OIDCAdvancedConfigWrapper;
 import org.keycloak.protocol.oidc.TokenExchangeContext;
 import org.keycloak.protocol.oidc.TokenManager;
 import org.keycloak.protocol.oidc.tokenexchange.StandardTokenExchangeProvider;
 import org.keycloak.representations.AccessToken;
 import org.keycloak.representations.AccessTokenResponse;
-import org.keycloak.representations.JsonWebToken;
 import org.keycloak.services.CorsErrorResponseException;
 import org.keycloak.services.Urls;
 import org.keycloak.services.managers.AuthenticationManager;
@@ -53,7 +45,7 @@ import org.keycloak.util.TokenUtil;
 
 /**
  * The OIDC door: impersonation and delegation through RFC 8693 token exchange, on Keycloak's stock
- * {@code token-exchange-standard:v2} grant. It asks the same policy as every other door, and it checks
+ * {@code token-exchange-standard:v2} grant. It asks the acting core like every other door, and it checks
  * everything before it creates anything, so a refusal leaves no session behind.
  *
  * <ul>
@@ -63,7 +55,8 @@ import org.keycloak.util.TokenUtil;
  *   <li>continuation: a standard exchange of an Act-As token is re-decided for the new client first.</li>
  * </ul>
  *
- * Audience, scope, requested token type and consent follow Keycloak's standard exchange (inherited).
+ * Scope, requested token type and consent follow Keycloak's standard exchange (inherited); the audience
+ * is also decided by the grant.
  */
 final class ActAsTokenExchangeProvider extends StandardTokenExchangeProvider {
 
@@ -72,24 +65,14 @@ final class ActAsTokenExchangeProvider extends StandardTokenExchangeProvider {
     private String malformed;
 
     /** What this request is known to be about so far: what a refusal's audit record can say. */
-    private final Attempt attempt = new Attempt();
-
-    private static final class Attempt {
-        Mode mode;
-        String actorId;
-        String actorUsername;
-        String targetId;
-        String targetUsername;
-        String grant;
-        String reason;
-    }
+    private ActingFacts facts;
 
     @Override
     public boolean supports(TokenExchangeContext context) {
         MultivaluedMap<String, String> raw = context.getSession().getContext().getHttpRequest().getDecodedFormParameters();
         ExchangeParameters.Detection detection = ExchangeParameters.detect(context.getFormParams(),
                 raw == null ? context.getFormParams() : raw,
-                carriesAct(context.getFormParams().getFirst(ExchangeParameters.SUBJECT_TOKEN)));
+                ExchangeTokens.carriesAct(context.getFormParams().getFirst(ExchangeParameters.SUBJECT_TOKEN)));
         kind = detection.kind();
         malformed = detection.problem();
         return kind != null;
@@ -101,16 +84,15 @@ final class ActAsTokenExchangeProvider extends StandardTokenExchangeProvider {
             event.event(EventType.IMPERSONATE);
         }
         if (kind != ExchangeParameters.Kind.CONTINUATION) {
-            attempt.mode = kind == ExchangeParameters.Kind.DELEGATE ? Mode.DELEGATE
+            Mode mode = kind == ExchangeParameters.Kind.DELEGATE ? Mode.DELEGATE
                     : kind == ExchangeParameters.Kind.GROUP ? Mode.GROUP : Mode.IMPERSONATE;
+            facts = ActingFacts.request(mode, null, null, null, null, null, null, client.getClientId());
         }
         try {
             if (kind == ExchangeParameters.Kind.MALFORMED) {
                 throw ExchangeException.invalidRequest(malformed);
             }
             ExchangeParameters parameters = ExchangeParameters.parse(kind, formParams);
-            event.detail(ActAsEventDetails.MODE, parameters.mode().wireName());
-            attempt.reason = parameters.reason;
             switch (kind) {
                 case IMPERSONATE:
                     return impersonate(parameters);
@@ -121,100 +103,84 @@ final class ActAsTokenExchangeProvider extends StandardTokenExchangeProvider {
             }
         } catch (ExchangeException e) {
             event.detail(Details.REASON, e.getMessage());
-            event.error(e.eventError());
-            auditRefusal(e.error(), e.getMessage());
+            if (facts != null) {
+                audit().denied(realm, facts, e.audit(), DoorEvent.sentHere(event), e.eventError());
+            } else {
+                event.error(e.eventError());
+            }
             throw new CorsErrorResponseException(cors, e.error(), e.getMessage(), Response.Status.fromStatusCode(e.status()));
         } catch (CorsErrorResponseException e) {
-            // Refused by a check inherited from Keycloak's standard exchange (audience, scope, token type...).
-            auditRefusal(e.getMessage(), e.getErrorDescription());
+            // Refused by a check inherited from Keycloak's standard exchange (scope, token type, consent...),
+            // which has sent the request's error event.
+            if (facts != null) {
+                audit().denied(realm, facts, e.getMessage() + ": " + e.getErrorDescription(),
+                        DoorEvent.sentByKeycloak(event), null);
+            }
             throw e;
         }
     }
 
-    /** Records a refusal of an Act-As request, in its own transaction: this request is about to fail. */
-    private void auditRefusal(String error, String description) {
-        if (attempt.mode == null) {
-            return; // not an Act-As request after all (a standard exchange Keycloak refused)
-        }
-        session.getProvider(ActAsAuditProvider.class).recordNow(realm,
-                facts(AuditRecord.builder(AuditTypes.DENIED, AuditRecord.DENIED))
-                        .error(error + ": " + description));
-    }
-
-    private AuditRecord.Builder facts(AuditRecord.Builder builder) {
-        return builder.initiatingUser(attempt.actorId, attempt.actorUsername)
-                .effectiveUser(attempt.targetId, attempt.targetUsername)
-                .mode(attempt.mode)
-                .grant(attempt.grant)
-                .reason(attempt.reason)
-                .client(client.getClientId())
-                .ipAddress(clientConnection == null ? null : clientConnection.getRemoteAddr());
-    }
-
     private Response impersonate(ExchangeParameters parameters) {
-        event.detail(ActAsEventDetails.TARGET, parameters.requestedSubject);
-        attempt.targetUsername = parameters.requestedSubject;
-        requireConfidentialClient();
+        facts = facts.target(null, parameters.requestedSubject).withReason(parameters.reason);
+        ExchangeTokens.requireConfidentialClient(client);
         AuthenticationManager.AuthResult actorAuth = verify(parameters.subjectToken, ExchangeParameters.SUBJECT_TOKEN);
-        UserModel actorUser = actorAuth.user();
         AccessToken actorToken = actorAuth.token();
-        describeActor(actorUser);
+        ActingRequests requests = new ActingRequests(session, realm, client);
+        Principal actor = requests.actor(actorAuth.user(), ActingRequests.alreadyActing(actorAuth.session(), actorToken));
+        facts = facts.actor(actor.id(), actor.username(), actor.serviceAccountClientId());
 
         String requestedTokenType = getRequestedTokenType();
         List<ClientModel> audience = getTargetAudienceClients();
         validateAudience(actorToken, true, audience);
         String scope = requestedScope(actorToken, audience, requestedTokenType);
 
-        Principal actor = principal(actorUser, acting(actorAuth));
-        Decision decision = decide(actor, Mode.IMPERSONATE, parameters.requestedSubject, parameters.reason,
-                actorToken.getAcr(), audience);
-        UserModel target = session.users().getUserById(realm, decision.target().id());
-        attempt.targetId = target.getId();
-        attempt.targetUsername = target.getUsername();
+        Decision decision = decide(requests, requests.request(actor, Mode.IMPERSONATE, parameters.requestedSubject,
+                parameters.reason, actorToken.getAcr(), clientIds(audience)));
+        UserModel target = requests.targetOf(decision);
+        facts = facts.target(target.getId(), target.getUsername());
         validateConsents(target, scope);
 
-        return issue(target, decision, new ActAsSession(Mode.IMPERSONATE, actorUser.getId(), actorUser.getUsername(),
-                null, issuer(), decision.grant().id(), decision.grant().name(), client.getClientId(), parameters.reason,
-                actorToken.getAcr(), 0, 0, null, null), actorAuth.session(), Long.MAX_VALUE, requestedTokenType, audience, scope);
+        ActAsSession notes = ActAsSession.starting(decision, Mode.IMPERSONATE, actor, issuer(), client.getClientId(),
+                parameters.reason, actorToken.getAcr(), null, null, null, Time.currentTime());
+        return issue(target, decision, notes, actorAuth.session(), requestedTokenType, audience, scope);
     }
 
     private Response delegate(ExchangeParameters parameters) {
-        requireConfidentialClient();
+        facts = facts.withReason(parameters.reason);
+        ExchangeTokens.requireConfidentialClient(client);
         AuthenticationManager.AuthResult subject = verify(parameters.subjectToken, ExchangeParameters.SUBJECT_TOKEN);
         UserModel target = subject.user();
         AccessToken subjectToken = subject.token();
-        event.detail(ActAsEventDetails.TARGET, target.getUsername()).detail(ActAsEventDetails.TARGET_ID, target.getId());
-        attempt.targetId = target.getId();
-        attempt.targetUsername = target.getUsername();
+        facts = facts.target(target.getId(), target.getUsername());
 
         String requestedTokenType = getRequestedTokenType();
         List<ClientModel> audience = getTargetAudienceClients();
         validateAudience(subjectToken, true, audience);
         String scope = requestedScope(subjectToken, audience, requestedTokenType);
 
-        UserModel actorUser;
+        ActingRequests requests = new ActingRequests(session, realm, client);
+        Principal actor;
         String actorAcr = null;
-        boolean acting = false;
         if (parameters.actorToken != null) {
             AuthenticationManager.AuthResult actorAuth = verify(parameters.actorToken, ExchangeParameters.ACTOR_TOKEN);
             AccessToken actorToken = actorAuth.token();
             if (!client.getClientId().equals(actorToken.getIssuedFor()) && !actorToken.hasAudience(client.getClientId())) {
                 throw ExchangeException.invalidRequest("actor_token was not issued to the requesting client");
             }
-            actorUser = actorAuth.user();
             actorAcr = actorToken.getAcr();
-            acting = acting(actorAuth);
+            actor = requests.actor(actorAuth.user(), ActingRequests.alreadyActing(actorAuth.session(), actorToken));
         } else {
-            actorUser = client.isServiceAccountsEnabled() ? session.users().getServiceAccount(client) : null;
-            if (actorUser == null) {
+            UserModel serviceAccount = client.isServiceAccountsEnabled() ? session.users().getServiceAccount(client) : null;
+            if (serviceAccount == null) {
                 throw ExchangeException.invalidRequest(
                         "send actor_token, or enable the client's service account so that the client itself acts");
             }
+            actor = requests.actor(serviceAccount, false);
         }
-        describeActor(actorUser);
+        facts = facts.actor(actor.id(), actor.username(), actor.serviceAccountClientId());
 
-        Principal actor = principal(actorUser, acting);
-        Decision decision = decide(actor, Mode.DELEGATE, target.getId(), parameters.reason, actorAcr, audience);
+        Decision decision = decide(requests, requests.request(actor, Mode.DELEGATE, target.getId(), parameters.reason,
+                actorAcr, clientIds(audience)));
         validateConsents(target, scope);
 
         Object subjectAct = subjectToken.getOtherClaims().get(ActClaim.CLAIM);
@@ -224,11 +190,10 @@ final class ActAsTokenExchangeProvider extends StandardTokenExchangeProvider {
         if (subjectAct != null && subjectActing == null) {
             throw ExchangeException.invalidRequest("subject_token claims to act for someone, but its session is no acting session");
         }
-        return issue(target, decision, new ActAsSession(Mode.DELEGATE, actorUser.getId(), actorUser.getUsername(),
-                actor.serviceAccountClientId(), issuer(), decision.grant().id(), decision.grant().name(),
-                client.getClientId(), parameters.reason, actorAcr, 0, 0,
-                subjectAct == null ? null : ActClaim.toJson(subjectAct), subjectActing == null ? null : subject.session().getId()),
-                subject.session(), subjectActing == null ? Long.MAX_VALUE : subjectActing.expires(), requestedTokenType, audience, scope);
+        ActAsSession notes = ActAsSession.starting(decision, Mode.DELEGATE, actor, issuer(), client.getClientId(),
+                parameters.reason, actorAcr, subjectAct == null ? null : ActClaim.toJson(subjectAct), subjectActing,
+                subject.session().getId(), Time.currentTime());
+        return issue(target, decision, notes, subject.session(), requestedTokenType, audience, scope);
     }
 
     /**
@@ -239,94 +204,60 @@ final class ActAsTokenExchangeProvider extends StandardTokenExchangeProvider {
     private Response continuation(ExchangeParameters parameters) {
         AuthenticationManager.AuthResult subject = verify(parameters.subjectToken, ExchangeParameters.SUBJECT_TOKEN);
         ActAsSession notes = ActAsSession.of(subject.session());
-        if (notes != null) {
-            event.detail(ActAsEventDetails.MODE, notes.mode().wireName())
-                    .detail(Details.IMPERSONATOR, notes.actorUsername())
-                    .detail(ActAsEventDetails.ACTOR_ID, notes.actorId())
-                    .detail(ActAsEventDetails.GRANT, notes.grantName());
-            attempt.mode = notes.mode();
-            attempt.actorId = notes.actorId();
-            attempt.actorUsername = notes.actorUsername();
-            attempt.targetId = subject.user().getId();
-            attempt.targetUsername = subject.user().getUsername();
-            attempt.grant = notes.grantName();
-            attempt.reason = notes.reason();
-            ActAsSessions sessions = new ActAsSessions(session);
-            ActAsSessions.Recheck recheck = sessions.recheck(realm, client, subject.session(), notes);
-            if (recheck.end() != null) {
-                event.detail(ActAsEventDetails.DENIAL, "SESSION_ENDED");
-                sessions.endNow(realm, subject.session().getId(), recheck.end()); // this request fails: its own transaction
-                throw new ExchangeException(OAuthErrorException.ACCESS_DENIED,
-                        "the acting session of the subject token has ended (" + recheck.end().text() + ")", 403, Errors.NOT_ALLOWED);
-            }
-            if (!recheck.allowed()) {
-                event.detail(ActAsEventDetails.DENIAL, recheck.decision().denial().name());
-                throw new ExchangeException(OAuthErrorException.ACCESS_DENIED,
-                        "the act-as grant of the subject token does not allow this client", 403, Errors.NOT_ALLOWED);
-            }
-            Decided.mark(session, subject.session(), client);
+        if (notes == null) {
+            return super.tokenExchange();
         }
-        Response response = super.tokenExchange();
-        if (notes != null) {
-            session.getProvider(ActAsAuditProvider.class).record(realm,
-                    facts(AuditRecord.builder(AuditTypes.TOKEN_ISSUED, AuditRecord.ALLOWED))
-                            .sessionId(subject.session().getId()));
+        facts = notes.facts(subject.session()).forClient(client.getClientId());
+        SessionChecks.Recheck recheck = new SessionChecks(session).recheck(realm, client, subject.session(), notes);
+        if (recheck.end() != null) {
+            new SessionEnds(session).endNow(realm, subject.session().getId(), recheck.end()); // this request fails
+            throw ExchangeException.refused(Refusals.ended(recheck.end()).asAccessDenied());
         }
-        return response;
+        if (!recheck.allowed()) {
+            throw ExchangeException.refused(Refusals.notForClient(client.getClientId(), recheck.denial()).asAccessDenied());
+        }
+        Decided.mark(session, subject.session(), client);
+        // Keycloak's standard exchange issues the tokens and sends the event; a failure rolls the record back.
+        audit().tokenIssued(realm, recheck.notes().facts(subject.session()).forClient(client.getClientId()), null,
+                DoorEvent.sentByKeycloak(event));
+        try {
+            return super.tokenExchange();
+        } catch (RuntimeException e) {
+            session.getTransactionManager().setRollbackOnly();
+            throw e;
+        }
     }
 
-    private Decision decide(Principal actor, Mode mode, String target, String reason, String acr, List<ClientModel> audience) {
-        ActAsPolicyProvider policy = session.getProvider(ActAsPolicyProvider.class);
-        Decision decision = policy.decide(realm, client,
-                new ActAsRequest(actor, mode, target, null, client.getClientId(), reason, acr));
+    private Decision decide(ActingRequests requests, ActAsRequest request) {
+        Decision decision = requests.decide(request);
         if (!decision.allowed()) {
-            event.detail(ActAsEventDetails.DENIAL, decision.denial().name());
-            throw new ExchangeException(OAuthErrorException.ACCESS_DENIED, DenialMessages.describe(decision.denial()),
-                    403, Errors.NOT_ALLOWED);
+            throw ExchangeException.refused(Refusals.of(decision.denial(), request));
         }
-        Grant grant = decision.grant();
-        event.detail(ActAsEventDetails.GRANT, grant.name());
-        attempt.grant = grant.name();
-        for (ClientModel receiver : audience) {
-            if (!grant.clients().contains(Grant.ANY_CLIENT) && !grant.clients().contains(receiver.getClientId())) {
-                event.detail(ActAsEventDetails.DENIAL, "AUDIENCE");
-                throw new ExchangeException(OAuthErrorException.ACCESS_DENIED,
-                        "the grant does not allow tokens for audience '" + receiver.getClientId() + "'", 403, Errors.NOT_ALLOWED);
-            }
-        }
+        facts = facts.underGrant(decision.grant().name());
         return decision;
     }
 
-    /**
-     * Issues the tokens from the Act-As session for this request: the one an identical earlier request
-     * started from the same parent session, or a new one. A session started here is removed again if
-     * issuing fails.
-     *
-     * @param parent    the session the subject token belongs to (actor's or user's), or null
-     * @param latestEnd the hard end the new session may not pass (that of the acting session it is delegated
-     *                  from), or {@link Long#MAX_VALUE}
-     */
     private Response issue(UserModel target, Decision decision, ActAsSession draft, UserSessionModel parent,
-                           long latestEnd, String requestedTokenType, List<ClientModel> audience, String scope) {
-        ActAsSessions sessions = new ActAsSessions(session);
-        ActAsSessions.Reuse reuse = sessions.reusable(realm, parent, target, draft, decision.durationSeconds());
+                           String requestedTokenType, List<ClientModel> audience, String scope) {
+        ActingSessions sessions = new ActingSessions(session);
+        ActingSessions.Reuse reuse = sessions.reusable(realm, parent, target, draft, decision.durationSeconds());
         UserSessionModel userSession = reuse.session();
         boolean relink = reuse.relink();
         long now = Time.currentTime();
         ActAsSession notes = null;
         if (userSession != null) {
             // Decided just now: a grant shortened since the session started shortens it from this token on.
-            notes = sessions.shorten(userSession, ActAsSession.of(userSession), decision);
+            notes = new SessionChecks(session).shorten(userSession, ActAsSession.of(userSession), decision);
             if (notes.expiredAt(now)) {
-                sessions.end(realm, userSession.getId(), EndReason.HARD_END, null);
+                new SessionEnds(session).end(realm, userSession.getId(), EndReason.HARD_END, null);
                 userSession = null;
                 relink = true;
             }
         }
         boolean started = userSession == null;
         if (started) {
-            notes = draft.startingAt(now, decision.durationSeconds(), latestEnd);
-            userSession = sessions.start(realm, target, notes);
+            notes = draft;
+            userSession = sessions.start(realm, target, notes, decision);
             if (relink) {
                 sessions.link(parent, target, notes, userSession);
             }
@@ -365,22 +296,13 @@ final class ActAsTokenExchangeProvider extends StandardTokenExchangeProvider {
                 response = builder.build(); // the token post-processor stamps access and refresh tokens
             }
             response.setOtherClaims(OAuth2Constants.ISSUED_TOKEN_TYPE, requestedTokenType);
-            if (started && decision.grant().notifyTarget()) {
-                TargetNotification.sendAfterCommit(session, realm, target, notes);
+            event.detail(Details.AUDIENCE, String.join(" ", audienceOf(builder.getAccessToken())));
+            ActingFacts issued = notes.facts(target.getId(), target.getUsername(), userSession.getId());
+            if (started) {
+                audit().started(realm, issued, builder.getAccessToken().getId(), DoorEvent.sentHere(event));
+            } else {
+                audit().tokenIssued(realm, issued, builder.getAccessToken().getId(), DoorEvent.sentHere(event));
             }
-            session.getProvider(ActAsAuditProvider.class).record(realm,
-                    facts(AuditRecord.builder(started ? AuditTypes.STARTED : AuditTypes.TOKEN_ISSUED, AuditRecord.ALLOWED))
-                            .sessionId(userSession.getId())
-                            .tokenId(builder.getAccessToken().getId()));
-
-            event.user(target).session(userSession)
-                    .detail(ActAsEventDetails.TARGET, target.getUsername())
-                    .detail(ActAsEventDetails.TARGET_ID, target.getId())
-                    .detail(ActAsEventDetails.REASON, notes.reason())
-                    .detail(ActAsEventDetails.EXPIRES, Long.toString(notes.expires()))
-                    .detail(ActAsEventDetails.SESSION_STARTED, Boolean.toString(started))
-                    .detail(Details.AUDIENCE, String.join(" ", audienceOf(builder.getAccessToken())));
-            event.success();
             return cors.add(Response.ok(response, MediaType.APPLICATION_JSON_TYPE));
         } catch (RuntimeException e) {
             if (started) {
@@ -404,75 +326,23 @@ final class ActAsTokenExchangeProvider extends StandardTokenExchangeProvider {
         return scope;
     }
 
-    /** Public clients never act; others need Keycloak's own per-client token exchange switch. */
-    private void requireConfidentialClient() {
-        if (client.isPublicClient()) {
-            throw new ExchangeException(OAuthErrorException.UNAUTHORIZED_CLIENT,
-                    "public clients cannot act as others; use a confidential client", 400, Errors.NOT_ALLOWED);
-        }
-        if (!OIDCAdvancedConfigWrapper.fromClientModel(client).isStandardTokenExchangeEnabled()) {
-            throw new ExchangeException(OAuthErrorException.UNAUTHORIZED_CLIENT,
-                    "token exchange is not enabled for this client (Standard token exchange in its settings)",
-                    400, Errors.NOT_ALLOWED);
-        }
-    }
-
     private AuthenticationManager.AuthResult verify(String token, String parameter) {
-        AuthenticationManager.AuthResult result = AuthenticationManager.verifyIdentityToken(session, realm,
-                session.getContext().getUri(), clientConnection, true, true, null, false, token, headers, verifier -> { });
-        if (result == null) {
-            throw new ExchangeException(OAuthErrorException.INVALID_REQUEST,
-                    parameter + " is not a valid, active access token of this realm", 400, Errors.INVALID_TOKEN);
-        }
-        if (result.token().getConfirmation() != null) {
-            throw ExchangeException.invalidRequest(parameter + " is sender-constrained, which Act-As does not accept");
-        }
-        return result;
+        return ExchangeTokens.verify(session, realm, clientConnection, headers, token, parameter);
     }
 
-    /** Refusals from here on are attributed to the actor; a success is then re-attributed to the target. */
-    private void describeActor(UserModel actorUser) {
-        attempt.actorId = actorUser.getId();
-        attempt.actorUsername = actorUser.getUsername();
-        event.user(actorUser)
-                .detail(Details.IMPERSONATOR, actorUser.getUsername())
-                .detail(ActAsEventDetails.ACTOR, actorUser.getUsername())
-                .detail(ActAsEventDetails.ACTOR_ID, actorUser.getId());
-    }
-
-    private Principal principal(UserModel user, boolean acting) {
-        Principal principal = session.getProvider(ActAsPolicyProvider.class).principal(realm, user);
-        if (principal.serviceAccountClientId() != null) {
-            event.detail(ActAsEventDetails.ACTOR_CLIENT, principal.serviceAccountClientId());
-        }
-        return acting ? principal.asActing() : principal;
-    }
-
-    /** Whether a verified token already acts for someone: its own {@code act}, or an impersonation session. */
-    private static boolean acting(AuthenticationManager.AuthResult auth) {
-        return auth.token().getOtherClaims().containsKey(ActClaim.CLAIM)
-                || (auth.session() != null
-                && auth.session().getNote(ImpersonationSessionNote.IMPERSONATOR_ID.toString()) != null);
+    private ActAsAuditProvider audit() {
+        return session.getProvider(ActAsAuditProvider.class);
     }
 
     private String issuer() {
         return Urls.realmIssuer(session.getContext().getUri().getBaseUri(), realm.getName());
     }
 
-    private static List<String> audienceOf(AccessToken token) {
-        return token.getAudience() == null ? List.of() : List.of(token.getAudience());
+    private static List<String> clientIds(List<ClientModel> audience) {
+        return audience.stream().map(ClientModel::getClientId).toList();
     }
 
-    /** Reads a JWT's claims without verifying it, only to route the request; verification comes later. */
-    private static boolean carriesAct(String token) {
-        if (token == null || token.length() > ExchangeParameters.MAX_TOKEN_LENGTH) {
-            return false;
-        }
-        try {
-            Map<String, Object> claims = new JWSInput(token).readJsonContent(JsonWebToken.class).getOtherClaims();
-            return claims.containsKey(ActClaim.CLAIM);
-        } catch (JWSInputException | RuntimeException e) {
-            return false;
-        }
+    private static List<String> audienceOf(AccessToken token) {
+        return token.getAudience() == null ? List.of() : List.of(token.getAudience());
     }
 }

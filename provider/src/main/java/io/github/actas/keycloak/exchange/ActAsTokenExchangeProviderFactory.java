@@ -12,7 +12,7 @@ import org.keycloak.protocol.oidc.TokenExchangeProviderFactory;
  */
 public final class ActAsTokenExchangeProviderFactory implements TokenExchangeProviderFactory {
 
-    public static final String PROVIDER_ID = "act-as";
+    public static final String PROVIDER_ID = "act-as-exchange";
 
     @Override
     public TokenExchangeProvider create(KeycloakSession session) {

@@ -3,6 +3,7 @@ package io.github.actas.keycloak.exchange;
 import java.util.List;
 import java.util.Map;
 
+import io.github.actas.keycloak.policy.ActAsRequest;
 import io.github.actas.keycloak.policy.Mode;
 
 /**
@@ -27,7 +28,7 @@ final class ExchangeParameters {
 
     static final int MAX_TOKEN_LENGTH = 65_536;
     static final int MAX_NAME_LENGTH = 255;
-    static final int MAX_REASON_LENGTH = 500;
+    static final int MAX_REASON_LENGTH = ActAsRequest.MAX_REASON_LENGTH;
 
     /** Which Act-As door a request is for; MALFORMED: an Act-As request that cannot be read unambiguously. */
     enum Kind { IMPERSONATE, DELEGATE, GROUP, CONTINUATION, MALFORMED }

@@ -1,17 +1,16 @@
 package io.github.actas.keycloak.login;
 
+import io.github.actas.keycloak.acting.ActAsRequestParameters;
+import io.github.actas.keycloak.acting.ActingSessions;
+import io.github.actas.keycloak.acting.CarriedActorSession;
+import io.github.actas.keycloak.acting.Refusals;
 import io.github.actas.keycloak.audit.ActAsAuditProvider;
-import io.github.actas.keycloak.audit.ActAsEventDetails;
-import io.github.actas.keycloak.audit.AuditRecord;
-import io.github.actas.keycloak.audit.AuditTypes;
+import io.github.actas.keycloak.policy.ActAsRequest;
 import io.github.actas.keycloak.policy.Decision;
 import io.github.actas.keycloak.policy.Denial;
 import io.github.actas.keycloak.policy.Grant;
 import io.github.actas.keycloak.policy.Mode;
-import io.github.actas.keycloak.session.ActAsSession;
-import io.github.actas.keycloak.session.ActAsSessions;
-import io.github.actas.keycloak.session.EndReason;
-import io.github.actas.keycloak.session.TargetNotification;
+import io.github.actas.keycloak.token.ActAsSession;
 import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.Response;
 import org.keycloak.authentication.AuthenticationFlowContext;
@@ -20,7 +19,6 @@ import org.keycloak.authentication.Authenticator;
 import org.keycloak.authentication.authenticators.browser.AbstractUsernameFormAuthenticator;
 import org.keycloak.common.util.SecretGenerator;
 import org.keycloak.common.util.Time;
-import org.keycloak.events.EventType;
 import org.keycloak.forms.login.LoginFormsProvider;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
@@ -45,7 +43,6 @@ final class ActAsAuthenticator implements Authenticator {
 
     /** Auth note: the target's username while the confirmation page is shown. */
     private static final String PENDING_TARGET = "act-as.pending.target";
-    private static final int MAX_REASON_LENGTH = 255;
 
     static final String TEMPLATE = "act-as-confirm.ftl";
 
@@ -71,7 +68,8 @@ final class ActAsAuthenticator implements Authenticator {
         }
         UserModel actor = context.getUser();
         String reason = ActAsRequestParameters.get(authSession, ActAsRequestParameters.REASON);
-        Decision decision = acting.decide(actor, BrowserActing.isActing(acting.ssoSession(), actor), target, reason);
+        ActAsRequest request = acting.request(actor, target, reason);
+        Decision decision = acting.decide(request);
         if (decision.allowed() || decision.denial() == Denial.REASON_REQUIRED && decision.pendingGrant() != null) {
             UserModel targetUser = userOf(acting.realm(), decision);
             Grant grant = decision.allowed() ? decision.grant() : decision.pendingGrant();
@@ -82,7 +80,7 @@ final class ActAsAuthenticator implements Authenticator {
             context.challenge(confirmationPage(context, decision, reason, null));
             return;
         }
-        refuseDecision(context, acting, actor, target, reason, decision);
+        refuseDecision(context, acting, actor, request, decision);
     }
 
     @Override
@@ -107,12 +105,14 @@ final class ActAsAuthenticator implements Authenticator {
             return;
         }
         String reason = trimToNull(form.getFirst("reason"));
-        if (reason != null && reason.length() > MAX_REASON_LENGTH) {
-            context.challenge(confirmationPage(context, acting.decide(actor, false, target, null), null, "actAsReasonTooLong"));
+        if (reason != null && reason.length() > ActAsRequest.MAX_REASON_LENGTH) {
+            context.challenge(confirmationPage(context, acting.decide(acting.request(actor, target, null)), null,
+                    "actAsReasonTooLong"));
             return;
         }
         // Decided again at the moment of acting: grants, users and sessions may have changed meanwhile.
-        Decision decision = acting.decide(actor, BrowserActing.isActing(acting.ssoSession(), actor), target, reason);
+        ActAsRequest request = acting.request(actor, target, reason);
+        Decision decision = acting.decide(request);
         if (!decision.allowed()) {
             if (decision.denial() == Denial.REASON_REQUIRED && decision.pendingGrant() != null) {
                 acting.auditDenied(actor, target, userOf(acting.realm(), decision), decision.pendingGrant().name(), reason,
@@ -121,32 +121,30 @@ final class ActAsAuthenticator implements Authenticator {
                         reason == null ? "actAsReasonRequired" : "actAsReasonInvalid"));
                 return;
             }
-            refuseDecision(context, acting, actor, target, reason, decision);
+            refuseDecision(context, acting, actor, request, decision);
             return;
         }
         UserModel targetUser = userOf(acting.realm(), decision);
         if (refusedByWhatFollows(context, acting, actor, target, targetUser, decision.grant(), reason)) {
             return;
         }
-        start(context, acting, actor, targetUser, decision, reason);
+        start(context, acting, request, targetUser, decision);
     }
 
-    private void start(AuthenticationFlowContext context, BrowserActing acting, UserModel actor, UserModel target,
-                       Decision decision, String reason) {
+    private void start(AuthenticationFlowContext context, BrowserActing acting, ActAsRequest request, UserModel target,
+                       Decision decision) {
         AuthenticationSessionModel authSession = context.getAuthenticationSession();
         RealmModel realm = acting.realm();
-        Grant grant = decision.grant();
+        UserModel actor = context.getUser();
         AuthenticationManager.AuthResult sso = acting.ssoSession();
         UserSessionModel original = sso != null && sso.user().getId().equals(actor.getId()) ? sso.session() : null;
         acting.endReplacedSession(actor);
         UserSessionModel actorSession = CarriedActorSession.carry(session, realm, actor, original, authSession.getProtocol());
 
-        long now = Time.currentTime();
-        ActAsSession notes = new ActAsSession(Mode.IMPERSONATE, actor.getId(), actor.getUsername(), null,
+        ActAsSession notes = ActAsSession.starting(decision, Mode.IMPERSONATE, request.actor(),
                 Urls.realmIssuer(session.getContext().getUri().getBaseUri(), realm.getName()),
-                grant.id(), grant.name(), acting.client().getClientId(), reason, acting.currentAcr(),
-                now, now + decision.durationSeconds(), null, null);
-        UserSessionModel targetSession = new ActAsSessions(session).start(realm, target, notes);
+                acting.client().getClientId(), request.reason(), request.acr(), null, null, null, Time.currentTime());
+        UserSessionModel targetSession = new ActingSessions(session).start(realm, target, notes, decision);
         targetSession.setNote(CarriedActorSession.ACTOR_SESSION_NOTE, actorSession.getId());
         targetSession.setNote(ActAsSession.STOP_SECRET, SecretGenerator.getInstance().randomString(43));
 
@@ -157,22 +155,7 @@ final class ActAsAuthenticator implements Authenticator {
         // A user session of its own: Keycloak would otherwise find the actor's SSO session under the
         // browser's id and fail with DIFFERENT_USER_AUTHENTICATED.
         context.attachUserSession(targetSession);
-
-        session.getProvider(ActAsAuditProvider.class).record(realm,
-                ActAsSessions.describe(AuditTypes.STARTED, AuditRecord.ALLOWED, notes, targetSession)
-                        .ipAddress(acting.remoteAddress()));
-        acting.event(EventType.IMPERSONATE, actor)
-                .user(target)
-                .session(targetSession)
-                .detail(ActAsEventDetails.TARGET, target.getUsername())
-                .detail(ActAsEventDetails.TARGET_ID, target.getId())
-                .detail(ActAsEventDetails.GRANT, grant.name())
-                .detail(ActAsEventDetails.REASON, reason)
-                .detail(ActAsEventDetails.EXPIRES, Long.toString(notes.expires()))
-                .success();
-        if (grant.notifyTarget()) {
-            TargetNotification.sendAfterCommit(session, realm, target, notes);
-        }
+        session.getProvider(ActAsAuditProvider.class).started(realm, notes.facts(targetSession), null, null);
         context.success();
     }
 
@@ -192,12 +175,13 @@ final class ActAsAuthenticator implements Authenticator {
         return true;
     }
 
-    private void refuseDecision(AuthenticationFlowContext context, BrowserActing acting, UserModel actor, String target,
-                                String reason, Decision decision) {
+    private void refuseDecision(AuthenticationFlowContext context, BrowserActing acting, UserModel actor,
+                                ActAsRequest request, Decision decision) {
         Denial denial = decision.denial();
         Grant grant = decision.pendingGrant();
-        refuse(context, acting, actor, target, denial.revealsTarget() ? null : userOf(acting.realm(), decision),
-                grant == null ? null : grant.name(), reason, messageKey(denial), denial.name());
+        Refusals refusal = Refusals.of(denial, request);
+        refuse(context, acting, actor, request.target(), denial.revealsTarget() ? null : userOf(acting.realm(), decision),
+                grant == null ? null : grant.name(), request.reason(), refusal.pageKey(), refusal.audit());
     }
 
     private void refuse(AuthenticationFlowContext context, BrowserActing acting, UserModel actor, String targetName,
@@ -206,22 +190,6 @@ final class ActAsAuthenticator implements Authenticator {
         acting.auditDenied(actor == null ? context.getUser() : actor, targetName, target, grant, reason, why);
         context.failure(AuthenticationFlowError.ACCESS_DENIED,
                 BrowserActing.errorPage(context, messageKey, targetName, acting.client().getClientId()));
-    }
-
-    /** One message for every refusal that could reveal whether the target exists. */
-    private static String messageKey(Denial denial) {
-        switch (denial) {
-            case ACTOR_DISABLED:
-                return "actAsActorDisabled";
-            case CHAINED:
-                return "actAsChained";
-            case SELF:
-                return "actAsSelf";
-            case STEP_UP_REQUIRED:
-                return "actAsStepUpRequired";
-            default:
-                return "actAsNotPermitted";
-        }
     }
 
     private Response confirmationPage(AuthenticationFlowContext context, Decision decision, String reason, String error) {

@@ -1,25 +1,20 @@
 package io.github.actas.keycloak.login;
 
+import java.util.List;
+
+import io.github.actas.keycloak.acting.ActingRequests;
+import io.github.actas.keycloak.acting.SessionEnds;
 import io.github.actas.keycloak.audit.ActAsAuditProvider;
-import io.github.actas.keycloak.audit.ActAsEventDetails;
-import io.github.actas.keycloak.audit.AuditRecord;
-import io.github.actas.keycloak.audit.AuditTypes;
-import io.github.actas.keycloak.policy.ActAsPolicyProvider;
+import io.github.actas.keycloak.audit.ActingFacts;
+import io.github.actas.keycloak.audit.EndReason;
 import io.github.actas.keycloak.policy.ActAsRequest;
 import io.github.actas.keycloak.policy.Decision;
 import io.github.actas.keycloak.policy.Mode;
-import io.github.actas.keycloak.policy.Principal;
-import io.github.actas.keycloak.session.ActAsSession;
-import io.github.actas.keycloak.session.ActAsSessions;
-import io.github.actas.keycloak.session.EndReason;
+import io.github.actas.keycloak.token.ActAsSession;
 import jakarta.ws.rs.core.Response;
 import org.jboss.logging.Logger;
 import org.keycloak.authentication.AuthenticationFlowContext;
-import org.keycloak.common.ClientConnection;
-import org.keycloak.events.EventBuilder;
-import org.keycloak.events.EventType;
 import org.keycloak.models.ClientModel;
-import org.keycloak.models.ImpersonationSessionNote;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
@@ -74,51 +69,39 @@ final class BrowserActing {
         return authSession.getAuthNote(VERIFIED_LEVEL);
     }
 
+    /** The requests of this sign-in, for its client. */
+    ActingRequests requests() {
+        return new ActingRequests(session, realm, client);
+    }
+
     /**
-     * Asks the policy whether {@code actorUser} may act as {@code target} for this client.
-     *
-     * @param acting whether the actor's own browser session already acts for someone (no chains)
+     * The request of {@code actorUser} to act as {@code target} in this sign-in. Acting from a browser session
+     * that already acts (an Act-As session, Keycloak's impersonation) is a chain, which the policy refuses.
      */
-    Decision decide(UserModel actorUser, boolean acting, String target, String reason) {
-        ActAsPolicyProvider policy = session.getProvider(ActAsPolicyProvider.class);
-        Principal actor = policy.principal(realm, actorUser);
-        if (acting) {
-            actor = actor.asActing();
-        }
-        return policy.decide(realm, client, new ActAsRequest(actor, Mode.IMPERSONATE, target, null,
-                client.getClientId(), reason, currentAcr()));
+    ActAsRequest request(UserModel actorUser, String target, String reason) {
+        AuthenticationManager.AuthResult sso = ssoSession();
+        boolean alreadyActing = sso != null && sso.user().getId().equals(actorUser.getId())
+                && ActingRequests.alreadyActing(sso.session(), null);
+        ActingRequests requests = requests();
+        return requests.request(requests.actor(actorUser, alreadyActing), Mode.IMPERSONATE, target, reason, currentAcr(),
+                List.of());
+    }
+
+    Decision decide(ActAsRequest request) {
+        return requests().decide(request);
     }
 
     /** The level of assurance a grant's requireAcr means for this client (number or mapped name), or -1. */
     int acrLevel(String acr) {
-        return session.getProvider(ActAsPolicyProvider.class).directory(realm, client).acrLevel(acr);
+        return requests().acrLevel(acr);
     }
 
-    /** Whether the signed-in browser session of {@code user} is an Act-As (or Keycloak impersonation) session. */
-    static boolean isActing(AuthenticationManager.AuthResult sso, UserModel user) {
-        return sso != null && sso.user().getId().equals(user.getId())
-                && (ActAsSession.isActAs(sso.session())
-                || sso.session().getNote(ImpersonationSessionNote.IMPERSONATOR_ID.toString()) != null);
-    }
-
-    /** Records a refusal in its own transaction: the authentication is about to fail. */
+    /** Records a refusal (in its own transaction: the authentication is about to fail) and its event. */
     void auditDenied(UserModel actorUser, String targetName, UserModel target, String grant, String reason, String why) {
-        session.getProvider(ActAsAuditProvider.class).recordNow(realm,
-                AuditRecord.builder(AuditTypes.DENIED, AuditRecord.DENIED)
-                        .initiatingUser(actorUser.getId(), actorUser.getUsername())
-                        .effectiveUser(target == null ? null : target.getId(), target == null ? targetName : target.getUsername())
-                        .mode(Mode.IMPERSONATE)
-                        .grant(grant)
-                        .reason(reason)
-                        .client(client.getClientId())
-                        .ipAddress(remoteAddress())
-                        .error(why));
-        event(EventType.IMPERSONATE_ERROR, actorUser)
-                .detail(ActAsEventDetails.TARGET, target == null ? targetName : target.getUsername())
-                .detail(ActAsEventDetails.GRANT, grant)
-                .detail(ActAsEventDetails.REASON, reason)
-                .detail(ActAsEventDetails.DENIAL, why)
-                .error("act_as_denied");
+        ActingFacts facts = ActingFacts.request(Mode.IMPERSONATE, actorUser.getId(), actorUser.getUsername(), null,
+                target == null ? null : target.getId(), target == null ? targetName : target.getUsername(), reason,
+                client.getClientId()).underGrant(grant);
+        session.getProvider(ActAsAuditProvider.class).denied(realm, facts, why, null, null);
     }
 
     /**
@@ -134,7 +117,7 @@ final class BrowserActing {
         boolean continues = authSession.getAuthNote(AuthenticationManager.SSO_AUTH) != null
                 && sso.user().getId().equals(signingInAs.getId());
         if (!continues) {
-            new ActAsSessions(session).end(realm, sso.session().getId(), EndReason.REPLACED, null);
+            new SessionEnds(session).end(realm, sso.session().getId(), EndReason.REPLACED, null);
         }
     }
 
@@ -145,21 +128,5 @@ final class BrowserActing {
      */
     static Response errorPage(AuthenticationFlowContext context, String messageKey, Object... parameters) {
         return context.form().setError(messageKey, parameters).setStatus(Response.Status.FORBIDDEN).createForm(ERROR_TEMPLATE);
-    }
-
-    /** An event about the act-as step, alongside the LOGIN event of the flow itself. */
-    EventBuilder event(EventType type, UserModel actorUser) {
-        return new EventBuilder(realm, session, session.getContext().getConnection())
-                .event(type)
-                .client(client)
-                .user(actorUser)
-                .detail(ActAsEventDetails.MODE, Mode.IMPERSONATE.wireName())
-                .detail(ActAsEventDetails.ACTOR, actorUser.getUsername())
-                .detail(ActAsEventDetails.ACTOR_ID, actorUser.getId());
-    }
-
-    String remoteAddress() {
-        ClientConnection connection = session.getContext().getConnection();
-        return connection == null ? null : connection.getRemoteAddr();
     }
 }

@@ -1,7 +1,7 @@
 package io.github.actas.keycloak.login;
 
+import io.github.actas.keycloak.acting.Durations;
 import io.github.actas.keycloak.policy.Grant;
-import io.github.actas.keycloak.session.Durations;
 import org.keycloak.models.UserModel;
 
 /** What the confirmation page (act-as-confirm.ftl) shows: FreeMarker reads these getters. */

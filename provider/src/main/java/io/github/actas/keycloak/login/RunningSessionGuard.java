@@ -1,9 +1,11 @@
 package io.github.actas.keycloak.login;
 
-import io.github.actas.keycloak.session.ActAsSession;
-import io.github.actas.keycloak.session.ActAsSessions;
-import io.github.actas.keycloak.session.Decided;
-import io.github.actas.keycloak.session.EndReason;
+import io.github.actas.keycloak.acting.CarriedActorSession;
+import io.github.actas.keycloak.acting.Refusals;
+import io.github.actas.keycloak.acting.SessionChecks;
+import io.github.actas.keycloak.acting.SessionEnds;
+import io.github.actas.keycloak.token.ActAsSession;
+import io.github.actas.keycloak.token.Decided;
 import org.keycloak.authentication.AuthenticationFlowContext;
 import org.keycloak.authentication.AuthenticationFlowError;
 import org.keycloak.models.KeycloakSession;
@@ -49,19 +51,18 @@ final class RunningSessionGuard {
             context.success();
             return;
         }
-        ActAsSessions sessions = new ActAsSessions(session);
-        ActAsSessions.Recheck recheck = sessions.recheck(acting.realm(), acting.client(), sso.session(), notes);
+        SessionChecks.Recheck recheck = new SessionChecks(session).recheck(acting.realm(), acting.client(), sso.session(), notes);
         if (recheck.end() != null) {
             // Ended now (hard end, actor gone): the browser starts a fresh sign-in.
-            sessions.end(acting.realm(), sso.session().getId(), recheck.end(), null);
+            new SessionEnds(session).end(acting.realm(), sso.session().getId(), recheck.end(), null);
             AuthenticationManager.expireIdentityCookie(session);
             context.resetFlow();
             return;
         }
         UserModel actor = session.users().getUserById(acting.realm(), notes.actorId());
         if (!recheck.allowed()) {
-            refuse(context, actor, notes, "actAsNotForThisClient",
-                    "acting is not permitted for client " + acting.client().getClientId() + " (" + recheck.decision().denial() + ")");
+            Refusals refusal = Refusals.notForClient(acting.client().getClientId(), recheck.denial());
+            refuse(context, actor, notes, refusal.pageKey(), refusal.audit());
             return;
         }
         AfterTheSwitch.Obstacle obstacle = AfterTheSwitch.check(context, user);

@@ -2,6 +2,7 @@ package io.github.actas.keycloak.login;
 
 import java.util.Map;
 
+import io.github.actas.keycloak.acting.ActAsRequestParameters;
 import io.github.actas.keycloak.policy.Decision;
 import io.github.actas.keycloak.policy.Denial;
 import org.keycloak.authentication.AuthenticationFlowCallback;
@@ -43,8 +44,8 @@ final class StepUpCondition implements ConditionalAuthenticator, AuthenticationF
             return false;
         }
         BrowserActing acting = new BrowserActing(context.getSession(), authSession);
-        Decision decision = acting.decide(actor, BrowserActing.isActing(acting.ssoSession(), actor), target,
-                ActAsRequestParameters.get(authSession, ActAsRequestParameters.REASON));
+        Decision decision = acting.decide(acting.request(actor, target,
+                ActAsRequestParameters.get(authSession, ActAsRequestParameters.REASON)));
         if (decision.allowed() || decision.pendingGrant() == null || decision.pendingGrant().requireAcr() == null) {
             return false;
         }

@@ -3,7 +3,7 @@ package io.github.actas.keycloak.policy;
 import java.util.Map;
 
 /** acr values to levels of assurance: a number is its own level, a name goes through Keycloak's acr-to-LoA map. */
-final class AcrLevels {
+public final class AcrLevels {
 
     private static final int MAX_LEVEL = 1_000_000;
 
@@ -11,7 +11,7 @@ final class AcrLevels {
     }
 
     /** @return the level of a purely numeric acr, or -1 */
-    static int parseNumber(String acr) {
+    public static int parseNumber(String acr) {
         if (acr == null || acr.isEmpty() || acr.length() > 7) {
             return -1;
         }
@@ -24,7 +24,7 @@ final class AcrLevels {
         return level <= MAX_LEVEL ? level : -1;
     }
 
-    static int level(String acr, Map<String, Integer> loaMap) {
+    public static int level(String acr, Map<String, Integer> loaMap) {
         int number = parseNumber(acr);
         if (number >= 0) {
             return number;

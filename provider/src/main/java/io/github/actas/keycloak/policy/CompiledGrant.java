@@ -15,6 +15,7 @@ final class CompiledGrant {
     static final int STRUCTURAL = 1;
     static final int REASON = 2;
     static final int ACR = 4;
+    static final int AUDIENCE = 8;
 
     private enum Coverage { COVERED, NOT_COVERED, EXCLUDED, SERVICE_ACCOUNT_NOT_NAMED }
 
@@ -138,6 +139,19 @@ final class CompiledGrant {
 
         if (failures != 0 && reasons == null) {
             return failures;
+        }
+
+        if (!anyClient) {
+            for (String receiver : request.audience()) {
+                if (!clients.contains(receiver)) {
+                    failures |= AUDIENCE;
+                    if (reasons == null) {
+                        return failures;
+                    }
+                    reasons.add(label + "tokens for audience '" + receiver + "' are not allowed (its clients are "
+                            + new TreeSet<>(clients) + ")");
+                }
+            }
         }
 
         if (grant.reasonNeeded()) {

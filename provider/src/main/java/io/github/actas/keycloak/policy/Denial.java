@@ -18,6 +18,11 @@ public enum Denial {
     REASON_REQUIRED,
     /** A grant covers the request, but the actor's authentication level is too low (step-up needed). */
     STEP_UP_REQUIRED,
+    /**
+     * A grant allows acting as this target for the requesting client, but not tokens for every client in
+     * the requested audience.
+     */
+    AUDIENCE_NOT_ALLOWED,
     /** The actor holds grants, but none allows this target, mode, client and time. */
     NOT_PERMITTED;
 

@@ -178,13 +178,14 @@ public final class Policy {
             }
             if ((failures & CompiledGrant.STRUCTURAL) == 0) {
                 conditionFailures |= failures;
-                if (pending == null) {
+                if (pending == null && (failures & CompiledGrant.AUDIENCE) == 0) {
                     pending = grant;
                 }
             }
         }
         Denial denial = (conditionFailures & CompiledGrant.ACR) != 0 ? Denial.STEP_UP_REQUIRED
                 : (conditionFailures & CompiledGrant.REASON) != 0 ? Denial.REASON_REQUIRED
+                : (conditionFailures & CompiledGrant.AUDIENCE) != 0 ? Denial.AUDIENCE_NOT_ALLOWED
                 : Denial.NOT_PERMITTED;
         if (pending != null) {
             // A grant would allow it once its conditions are met: a browser door asks for them.

@@ -3,7 +3,6 @@ package io.github.actas.keycloak.token;
 import java.io.IOException;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.github.actas.keycloak.session.ActAsSession;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.keycloak.events.EventBuilder;

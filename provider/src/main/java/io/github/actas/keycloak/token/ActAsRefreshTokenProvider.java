@@ -1,12 +1,8 @@
 package io.github.actas.keycloak.token;
 
 import io.github.actas.keycloak.audit.ActAsAuditProvider;
-import io.github.actas.keycloak.audit.AuditRecord;
-import io.github.actas.keycloak.audit.AuditTypes;
-import io.github.actas.keycloak.session.ActAsSession;
-import io.github.actas.keycloak.session.ActAsSessions;
-import io.github.actas.keycloak.session.Decided;
-import io.github.actas.keycloak.session.EndReason;
+import io.github.actas.keycloak.audit.ActingFacts;
+import io.github.actas.keycloak.audit.DoorEvent;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.UriInfo;
 import org.keycloak.OAuthErrorException;
@@ -59,16 +55,12 @@ final class ActAsRefreshTokenProvider extends DefaultRefreshTokenProvider {
         if (notes == null) {
             return validation;
         }
-        ActAsSessions sessions = new ActAsSessions(session);
-        ActAsSessions.Recheck recheck = sessions.recheck(realm, client, validation.userSession, notes);
-        if (!recheck.allowed()) {
-            EndReason reason = recheck.end() != null ? recheck.end() : EndReason.NOT_ALLOWED;
-            String why = recheck.end() != null ? "act-as session ended: " + reason.text()
-                    : "act-as grant no longer allows this session (" + recheck.decision().denial() + ")";
+        // A refused refresh fails and its transaction rolls back: the gate ends the session in one of its own.
+        SessionGate.Admission admission = session.getProvider(SessionGate.class)
+                .admit(realm, client, validation.userSession, notes, true);
+        if (!admission.admitted()) {
             event.detail(Details.IMPERSONATOR, notes.actorUsername());
-            // This refresh fails and its transaction rolls back: the session ends in a transaction of its own.
-            sessions.endNow(realm, validation.userSession.getId(), reason);
-            throw new OAuthErrorException(OAuthErrorException.INVALID_GRANT, why, why);
+            throw new OAuthErrorException(OAuthErrorException.INVALID_GRANT, admission.refusal(), admission.refusal());
         }
         Decided.mark(session, validation.userSession, client);
         return validation;
@@ -85,11 +77,10 @@ final class ActAsRefreshTokenProvider extends DefaultRefreshTokenProvider {
                 // The post-processor sees access and refresh tokens only; the ID token is stamped here.
                 ActClaim.stamp(idToken, notes);
             }
-            ClientConnection connection = session.getContext().getConnection();
-            session.getProvider(ActAsAuditProvider.class).record(ctx.grantContext().getRealm(),
-                    ActAsSessions.describe(AuditTypes.TOKEN_ISSUED, AuditRecord.ALLOWED, notes, userSession)
-                            .tokenId(builder.getAccessToken().getId())
-                            .ipAddress(connection == null ? null : connection.getRemoteAddr()));
+            // Keycloak sends the REFRESH_TOKEN event once this returns; it carries the record's facts.
+            ActingFacts facts = notes.facts(userSession).forClient(ctx.grantContext().getClient().getClientId());
+            session.getProvider(ActAsAuditProvider.class).tokenIssued(ctx.grantContext().getRealm(), facts,
+                    builder.getAccessToken().getId(), DoorEvent.sentByKeycloak(ctx.grantContext().getEvent()));
         }
         return builder;
     }

@@ -9,7 +9,7 @@ import org.keycloak.protocol.oidc.refresh.RefreshTokenProviderFactory;
 /** Registers {@link ActAsRefreshTokenProvider} ahead of Keycloak's default refresh handling. */
 public final class ActAsRefreshTokenProviderFactory implements RefreshTokenProviderFactory {
 
-    public static final String PROVIDER_ID = "act-as";
+    public static final String PROVIDER_ID = "act-as-refresh";
 
     @Override
     public RefreshTokenProvider create(KeycloakSession session) {

@@ -3,9 +3,6 @@ package io.github.actas.keycloak.token;
 import java.util.Map;
 import java.util.Set;
 
-import io.github.actas.keycloak.session.ActAsSession;
-import io.github.actas.keycloak.session.ActAsSessions;
-import io.github.actas.keycloak.session.Decided;
 import jakarta.ws.rs.core.Response;
 import org.keycloak.OAuthErrorException;
 import org.keycloak.common.util.Time;
@@ -13,7 +10,6 @@ import org.keycloak.models.AuthenticatedClientSessionModel;
 import org.keycloak.models.ClientModel;
 import org.keycloak.models.Constants;
 import org.keycloak.models.KeycloakSession;
-import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserSessionModel;
 import org.keycloak.protocol.oidc.token.TokenPostProcessor;
 import org.keycloak.protocol.oidc.token.TokenPostProcessorContext;
@@ -72,17 +68,12 @@ final class ActAsTokenPostProcessor implements TokenPostProcessor {
         ActAsSession notes = ActAsSession.of(userSession);
         ClientModel client = clientSession.getClient();
         if (!Decided.marked(session, userSession, client)) {
-            RealmModel realm = clientSession.getRealm();
-            ActAsSessions sessions = new ActAsSessions(session);
-            ActAsSessions.Recheck recheck = sessions.recheck(realm, client, userSession, notes);
-            if (recheck.end() != null) {
-                sessions.endNow(realm, userSession.getId(), recheck.end()); // this request fails: its own transaction
-                throw refused("the acting session has ended (" + recheck.end().text() + ")");
+            SessionGate.Admission admission = session.getProvider(SessionGate.class)
+                    .admit(clientSession.getRealm(), client, userSession, notes, false);
+            if (!admission.admitted()) {
+                throw refused(admission.refusal());
             }
-            if (!recheck.allowed()) {
-                throw refused("the act-as grant of this session does not allow tokens for client " + client.getClientId());
-            }
-            notes = recheck.notes();
+            notes = admission.notes();
             Decided.mark(session, userSession, client);
         }
         Map<String, Object> act = ActClaim.of(notes);

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-import io.github.actas.keycloak.session.ActAsSession;
 import org.jboss.logging.Logger;
 import org.keycloak.representations.JsonWebToken;
 import org.keycloak.util.JsonSerialization;

@@ -3,7 +3,6 @@ package io.github.actas.keycloak.token;
 import java.util.ArrayList;
 import java.util.List;
 
-import io.github.actas.keycloak.session.ActAsSession;
 import org.keycloak.models.ClientSessionContext;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.ProtocolMapperModel;

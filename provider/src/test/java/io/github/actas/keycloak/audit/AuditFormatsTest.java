@@ -1,20 +1,17 @@
 package io.github.actas.keycloak.audit;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 import java.util.List;
-import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.github.actas.keycloak.policy.GrantValidationException;
 import io.github.actas.keycloak.policy.Mode;
 import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class AuditFormatsTest {
 
-    private static final AuditRecord STARTED = AuditRecord.builder(AuditTypes.STARTED, AuditRecord.ALLOWED)
+    static final AuditRecord STARTED = TestRecord.of(RecordType.STARTED)
             .id("rec-1").time(1_795_000_000_123L).realm("realm-id", "acme")
             .initiatingUser("a-id", "admin1").effectiveUser("u-id", "user_1").mode(Mode.IMPERSONATE)
             .grant("support-desk").reason("T-1").client("app").ipAddress("10.0.0.1").sessionId("s-1").tokenId("t-1")
@@ -49,7 +46,7 @@ class AuditFormatsTest {
 
     @Test
     void recordsOfAGroupAndOfAnEndedSessionCarryThoseFields() throws Exception {
-        AuditRecord ended = AuditRecord.builder(AuditTypes.ENDED, AuditRecord.ALLOWED).id("rec-2").time(0)
+        AuditRecord ended = TestRecord.of(RecordType.ENDED).id("rec-2").time(0)
                 .realm("realm-id", "acme").initiatingUser("a-id", "admin1").effectiveGroup("/support")
                 .endedBy("b-id", "admin2").reason("quote \" and\nnewline").build();
         JsonNode json = new ObjectMapper().readTree(AuditJson.records(List.of(STARTED, ended)));
@@ -76,7 +73,7 @@ class AuditFormatsTest {
 
     @Test
     void cloudEventBatchIsAnArrayOfStructuredEvents() throws Exception {
-        AuditRecord second = AuditRecord.builder(AuditTypes.TOKEN_ISSUED, AuditRecord.ALLOWED).id("rec-2").time(0)
+        AuditRecord second = TestRecord.of(RecordType.TOKEN_ISSUED).id("rec-2").time(0)
                 .realm("realm-id", "acme").initiatingUser("a-id", "admin1").effectiveUser("u-id", "user_1").build();
         JsonNode batch = new ObjectMapper().readTree(AuditJson.cloudEventBatch(List.of(STARTED, second)));
         assertThat(batch.isArray()).isTrue();
@@ -86,77 +83,4 @@ class AuditFormatsTest {
         assertThat(batch.get(1).get("type").asText()).isEqualTo("io.github.actas.token.issued");
     }
 
-    @Test
-    void batchIdIsStableForTheSameRecordsAndDiffersOtherwise() {
-        AuditRecord other = AuditRecord.builder(AuditTypes.DENIED, AuditRecord.DENIED).id("rec-9").time(0)
-                .realm("realm-id", "acme").build();
-        String id = WebhookSignature.batchId(List.of(STARTED, other));
-        assertThat(id).startsWith("batch_").matches("batch_[A-Za-z0-9_-]{24}");
-        assertThat(WebhookSignature.batchId(List.of(STARTED, other))).isEqualTo(id);
-        assertThat(WebhookSignature.batchId(List.of(other, STARTED))).isNotEqualTo(id);
-        assertThat(WebhookSignature.batchId(List.of(STARTED))).isNotEqualTo(id);
-    }
-
-    @Test
-    void logLineLeadsWithActorAsTargetAndQuotesWhatNeedsIt() {
-        assertThat(LogLine.of(STARTED)).startsWith("admin1 as (user_1) type=impersonation.started outcome=allowed"
-                + " mode=impersonate grant=support-desk reason=T-1 client=app");
-        AuditRecord tricky = AuditRecord.builder(AuditTypes.DENIED, AuditRecord.DENIED)
-                .initiatingUser(null, "admin1").effectiveUser(null, "user_1")
-                .reason("ticket 7 grant=all \"x\"\nfake=1").build();
-        assertThat(LogLine.of(tricky)).contains("reason=\"ticket 7 grant=all \\\"x\\\"\\u000afake=1\"");
-        AuditRecord grant = AuditRecord.builder(AuditTypes.GRANT_CREATED, AuditRecord.ALLOWED)
-                .initiatingUser(null, "acme-admin").grant("g").build();
-        assertThat(LogLine.of(grant)).startsWith("acme-admin type=grant.created");
-    }
-
-    @Test
-    void backoffDoublesIsCappedAndJittered() {
-        Backoff backoff = new Backoff(1_000, 60_000);
-        assertThat(backoff.delayMillis(1, 0.5)).isEqualTo(1_000);
-        assertThat(backoff.delayMillis(2, 0.5)).isEqualTo(2_000);
-        assertThat(backoff.delayMillis(5, 0.5)).isEqualTo(16_000);
-        assertThat(backoff.delayMillis(30, 0.5)).isEqualTo(60_000);
-        assertThat(backoff.delayMillis(1, 0.0)).isEqualTo(800);
-        assertThat(backoff.delayMillis(1, 0.999)).isBetween(1_190L, 1_200L);
-    }
-
-    @Test
-    void sinkConfigIsValidatedNamingTheField() {
-        String secret = "whsec_" + java.util.Base64.getEncoder().encodeToString(new byte[32]);
-        AuditSinkConfig webhook = AuditSinkConfig.parse("id", "hook", Map.of("type", List.of("webhook"),
-                "url", List.of("https://siem.example/hook"), "secret", List.of(secret)));
-        assertThat(webhook.enabled()).isTrue();
-        assertThat(webhook.timeoutMillis()).isEqualTo(AuditSinkConfig.DEFAULT_TIMEOUT_MILLIS);
-        assertThat(webhook.signingKey()).hasSize(32);
-        assertThat(webhook.batchSize()).isEqualTo(1);
-        assertThat(webhook.batched()).isFalse();
-        assertThat(AuditSinkConfig.parse("id", "hook", Map.of("type", List.of("webhook"), "url", List.of("https://x/y"),
-                "secret", List.of(secret), "batchSize", List.of("100"))).batched()).isTrue();
-
-        assertField(Map.of("type", List.of("syslog")), "type");
-        assertField(Map.of(), "type");
-        assertField(Map.of("type", List.of("webhook"), "secret", List.of(secret)), "url");
-        assertField(Map.of("type", List.of("webhook"), "url", List.of("ftp://x/y"), "secret", List.of(secret)), "url");
-        assertField(Map.of("type", List.of("webhook"), "url", List.of("not a url"), "secret", List.of(secret)), "url");
-        assertField(Map.of("type", List.of("webhook"), "url", List.of("https://x/y")), "secret");
-        assertField(Map.of("type", List.of("webhook"), "url", List.of("https://x/y"), "secret", List.of("plain")), "secret");
-        assertField(Map.of("type", List.of("webhook"), "url", List.of("https://x/y"), "secret", List.of("whsec_AAAA")), "secret");
-        assertField(Map.of("type", List.of("webhook"), "url", List.of("https://x/y"), "secret", List.of(secret),
-                "timeoutMillis", List.of("5")), "timeoutMillis");
-        assertField(Map.of("type", List.of("webhook"), "url", List.of("https://x/y"), "secret", List.of(secret),
-                "batchSize", List.of("0")), "batchSize");
-        assertField(Map.of("type", List.of("webhook"), "url", List.of("https://x/y"), "secret", List.of(secret),
-                "batchSize", List.of("501")), "batchSize");
-        assertField(Map.of("type", List.of("webhook"), "url", List.of("https://x/y"), "secret", List.of(secret),
-                "batchSize", List.of("ten")), "batchSize");
-        assertField(Map.of("type", List.of("log"), "batchSize", List.of("10")), "batchSize");
-        assertField(Map.of("type", List.of("log"), "url", List.of("https://x/y")), "url");
-        assertField(Map.of("type", List.of("log"), "color", List.of("red")), "color");
-    }
-
-    private static void assertField(Map<String, List<String>> config, String field) {
-        assertThatThrownBy(() -> AuditSinkConfig.parse("id", "name", config))
-                .isInstanceOfSatisfying(GrantValidationException.class, e -> assertThat(e.field()).isEqualTo(field));
-    }
 }

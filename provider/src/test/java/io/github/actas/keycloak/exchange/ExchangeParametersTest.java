@@ -1,8 +1,5 @@
 package io.github.actas.keycloak.exchange;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -10,6 +7,8 @@ import java.util.Map;
 import io.github.actas.keycloak.exchange.ExchangeParameters.Kind;
 import io.github.actas.keycloak.policy.Mode;
 import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class ExchangeParametersTest {
 

@@ -1,14 +1,14 @@
 package io.github.actas.keycloak.policy;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 import java.time.Instant;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class GrantConfigTest {
 
@@ -18,7 +18,7 @@ class GrantConfigTest {
                 new Selector(List.of("admin*"), List.of("/support"), List.of("support-agent"), List.of("ticket-service")),
                 new Selector(List.of("user_*"), List.of("/customers"), List.of("customer"), List.of()),
                 new Selector(List.of("user_vip"), List.of("/customers/vip"), List.of("vip"), List.of()),
-                java.util.EnumSet.of(Mode.IMPERSONATE, Mode.GROUP), List.of("*"), 1800, true, "[A-Z]+-[0-9]+", "2",
+                EnumSet.of(Mode.IMPERSONATE, Mode.GROUP), List.of("*"), 1800, true, "[A-Z]+-[0-9]+", "2",
                 true, true, Instant.parse("2026-01-01T00:00:00Z"), Instant.parse("2027-01-01T00:00:00Z"), true);
         Map<String, List<String>> config = GrantConfig.toConfig(grant);
         assertThat(GrantConfig.fromConfig("id-1", "support-desk", config)).isEqualTo(grant);

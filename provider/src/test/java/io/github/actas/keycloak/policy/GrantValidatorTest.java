@@ -1,19 +1,20 @@
 package io.github.actas.keycloak.policy;
 
-import static io.github.actas.keycloak.policy.Grants.grant;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatCode;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 import java.time.Instant;
 import java.util.List;
 import java.util.Set;
 import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
 
+import org.assertj.core.api.Assertions;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.junit.jupiter.api.Test;
+import static io.github.actas.keycloak.policy.Grants.grant;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class GrantValidatorTest {
 
@@ -72,12 +73,12 @@ class GrantValidatorTest {
         return change.apply(valid()).build();
     }
 
-    static java.util.stream.Stream<Arguments> invalid() {
+    static Stream<Arguments> invalid() {
         Instant t = Instant.parse("2026-06-01T00:00:00Z");
         PolicySettings s = PolicySettings.DEFAULTS;
-        return java.util.stream.Stream.of(
+        return Stream.of(
                 Arguments.of("name", new Grant(null, null, null, true, valid().build().actors(), valid().build().targets(),
-                        null, Set.of(Mode.IMPERSONATE), java.util.List.of("*"), null, false, null, null, false, false, null, null, false)),
+                        null, Set.of(Mode.IMPERSONATE), List.of("*"), null, false, null, null, false, false, null, null, false)),
                 Arguments.of("name", with(g -> Grants.grant("TAKEN").actorUsers("a").targetUsers("b"))),
                 Arguments.of("name", with(g -> Grants.grant("bad name!").actorUsers("a").targetUsers("b"))),
                 Arguments.of("name", with(g -> Grants.grant("-leading-dash").actorUsers("a").targetUsers("b"))),
@@ -111,7 +112,7 @@ class GrantValidatorTest {
     void refusesNamingTheField(String field, Grant grant) {
         assertThatThrownBy(() -> GrantValidator.validate(grant, REALM, PolicySettings.DEFAULTS))
                 .isInstanceOfSatisfying(GrantValidationException.class,
-                        e -> org.assertj.core.api.Assertions.assertThat(e.field()).isEqualTo(field));
+                        e -> Assertions.assertThat(e.field()).isEqualTo(field));
     }
 
     @Test
@@ -119,7 +120,7 @@ class GrantValidatorTest {
         assertThatCode(() -> GrantValidator.validate(valid().maxDuration(28_800).build(), REALM, PolicySettings.DEFAULTS))
                 .doesNotThrowAnyException();
         Grant renamedToItself = new Grant("id-taken", "taken", null, true, valid().build().actors(),
-                valid().build().targets(), null, Set.of(Mode.GROUP), java.util.List.of("*"), null, false, null, null,
+                valid().build().targets(), null, Set.of(Mode.GROUP), List.of("*"), null, false, null, null,
                 false, false, null, null, false);
         assertThatCode(() -> GrantValidator.validate(renamedToItself, REALM, PolicySettings.DEFAULTS))
                 .doesNotThrowAnyException();

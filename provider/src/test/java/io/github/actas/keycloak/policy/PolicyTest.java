@@ -1,14 +1,13 @@
 package io.github.actas.keycloak.policy;
 
-import static io.github.actas.keycloak.policy.Grants.grant;
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
 import org.junit.jupiter.api.Test;
+import static io.github.actas.keycloak.policy.Grants.grant;
+import static org.assertj.core.api.Assertions.assertThat;
 
 class PolicyTest {
 
@@ -174,6 +173,30 @@ class PolicyTest {
                 ADMIN1, "vip1").allowed()).isFalse();
         assertThat(impersonate(policy(grant("g").actorUsers("admin1").targetGroups("/customers").excludeGroups("/customers/us")),
                 ADMIN1, "user_2").allowed()).isFalse();
+    }
+
+    @Test
+    void everyRequestedAudienceMustBeAmongTheGrantsClients() {
+        Policy p = policy(grant("a-narrow").actorUsers("admin1").targetUsers("*").clients("app"));
+        ActAsRequest toApi = new ActAsRequest(ADMIN1, Mode.IMPERSONATE, "user_1", null, "app", null, null, List.of("api"));
+        Decision refused = decide(p, toApi);
+        assertThat(refused.denial()).isEqualTo(Denial.AUDIENCE_NOT_ALLOWED);
+        assertThat(refused.pendingGrant()).as("no condition the actor could still meet").isNull();
+        assertThat(refused.reasons()).anyMatch(r -> r.contains("audience 'api'"));
+        // the door path (no explanation) answers the same
+        assertThat(p.decide(toApi, directory, NOW, false).denial()).isEqualTo(Denial.AUDIENCE_NOT_ALLOWED);
+        assertThat(decide(p, new ActAsRequest(ADMIN1, Mode.IMPERSONATE, "user_1", null, "app", null, null, List.of("app")))
+                .allowed()).isTrue();
+
+        // another grant that covers the audience allows it; a grant for any client covers every audience
+        Policy wider = policy(grant("a-narrow").actorUsers("admin1").targetUsers("*").clients("app"),
+                grant("b-wide").actorUsers("admin1").targetUsers("*").clients("app", "api"));
+        assertThat(decide(wider, toApi).grant().name()).isEqualTo("b-wide");
+        assertThat(decide(policy(grant("g").actorUsers("admin1").targetUsers("*")), toApi).allowed()).isTrue();
+
+        // an actor without grants still learns nothing about the target
+        assertThat(decide(p, new ActAsRequest(user("nobody").build(), Mode.IMPERSONATE, "user_1", null, "app", null, null,
+                List.of("api"))).denial()).isEqualTo(Denial.NO_GRANT);
     }
 
     @Test

@@ -115,7 +115,7 @@ public final class ActAsAuditProvider implements Provider {
      */
     public AuditRecord grantChanged(RealmModel realm, GrantChange change, String grantName) {
         UserModel admin = session.getContext().getUser();
-        return record(realm, new Builder(change.type)
+        return record(realm, new RecordBuilder(change.type)
                 .initiatingUser(admin == null ? null : admin.getId(), admin == null ? null : admin.getUsername())
                 .grant(grantName));
     }
@@ -171,8 +171,8 @@ public final class ActAsAuditProvider implements Provider {
                 .detail(ActAsEventDetails.EXPIRES, facts.expires() == 0 ? null : Long.toString(facts.expires()));
     }
 
-    private Builder builder(RecordType type, ActingFacts facts) {
-        return new Builder(type)
+    private RecordBuilder builder(RecordType type, ActingFacts facts) {
+        return new RecordBuilder(type)
                 .initiatingUser(facts.actorId(), facts.actorUsername())
                 .effectiveUser(facts.targetId(), facts.targetUsername())
                 .effectiveGroup(facts.group())
@@ -184,7 +184,7 @@ public final class ActAsAuditProvider implements Provider {
     }
 
     /** Stores a record in the current transaction: if the action rolls back, so does its record. */
-    private AuditRecord record(RealmModel realm, Builder builder) {
+    private AuditRecord record(RealmModel realm, RecordBuilder builder) {
         String sinks = handover.enabledSinks(realm);
         if (sinks == null) {
             AuditRecord record = complete(realm, builder, Time.currentTimeMillis());
@@ -199,7 +199,7 @@ public final class ActAsAuditProvider implements Provider {
     }
 
     /** Stores a record in a transaction of its own. */
-    private AuditRecord recordNow(RealmModel realm, Builder builder) {
+    private AuditRecord recordNow(RealmModel realm, RecordBuilder builder) {
         String sinks = handover.enabledSinks(realm);
         Handover.Slot slot = sinks == null ? null : handover.open();
         AuditRecord record = complete(realm, builder, slot == null ? Time.currentTimeMillis() : slot.time());
@@ -218,7 +218,7 @@ public final class ActAsAuditProvider implements Provider {
         return record;
     }
 
-    private AuditRecord complete(RealmModel realm, Builder builder, long time) {
+    private AuditRecord complete(RealmModel realm, RecordBuilder builder, long time) {
         ClientConnection connection = session.getContext().getConnection();
         return builder.build(RecordIds.next(time), time, realm,
                 connection == null ? null : connection.getRemoteAddr());
@@ -260,92 +260,6 @@ public final class ActAsAuditProvider implements Provider {
         @Override
         protected void rollbackImpl() {
             handover.abandoned(slots);
-        }
-    }
-
-    /** A record's facts as the steps give them; {@link #build} adds what the emitter knows. */
-    private static final class Builder {
-        private final RecordType type;
-        private AuditRecord.Party initiatingUser;
-        private AuditRecord.Party effectiveUser;
-        private String effectiveGroup;
-        private AuditRecord.Party endedBy;
-        private String mode;
-        private String grant;
-        private String reason;
-        private String client;
-        private String sessionId;
-        private String tokenId;
-        private EndReason endReason;
-        private String error;
-
-        Builder(RecordType type) {
-            this.type = type;
-        }
-
-        Builder initiatingUser(String id, String username) {
-            initiatingUser = AuditRecord.Party.of(id, username);
-            return this;
-        }
-
-        Builder effectiveUser(String id, String username) {
-            effectiveUser = AuditRecord.Party.of(id, username);
-            return this;
-        }
-
-        Builder effectiveGroup(String value) {
-            effectiveGroup = value;
-            return this;
-        }
-
-        Builder endedBy(String id, String username) {
-            endedBy = AuditRecord.Party.of(id, username);
-            return this;
-        }
-
-        Builder mode(String value) {
-            mode = value;
-            return this;
-        }
-
-        Builder grant(String value) {
-            grant = value;
-            return this;
-        }
-
-        Builder reason(String value) {
-            reason = value;
-            return this;
-        }
-
-        Builder client(String value) {
-            client = value;
-            return this;
-        }
-
-        Builder sessionId(String value) {
-            sessionId = value;
-            return this;
-        }
-
-        Builder tokenId(String value) {
-            tokenId = value;
-            return this;
-        }
-
-        Builder endReason(EndReason value) {
-            endReason = value;
-            return this;
-        }
-
-        Builder error(String value) {
-            error = value;
-            return this;
-        }
-
-        AuditRecord build(String id, long time, RealmModel realm, String ipAddress) {
-            return new AuditRecord(id, time, realm.getId(), realm.getName(), type, initiatingUser, effectiveUser,
-                    effectiveGroup, endedBy, mode, grant, reason, client, ipAddress, sessionId, tokenId, endReason, error);
         }
     }
 

@@ -1,13 +1,13 @@
 <#import "template.ftl" as layout>
 <@layout.registrationLayout displayMessage=true; section>
     <#if section = "header">
-        ${msg("actAsConfirmTitle", actAs.targetUsername)}
+        <#if actAs.group>${msg("actAsConfirmGroupTitle", actAs.targetUsername)}<#else>${msg("actAsConfirmTitle", actAs.targetUsername)}</#if>
     <#elseif section = "form">
         <div id="act-as-confirm" class="${properties.kcContentWrapperClass!}">
-            <p id="act-as-summary">${msg("actAsConfirmSummary", actAs.actorUsername, actAs.targetUsername)}</p>
+            <p id="act-as-summary"><#if actAs.group>${msg("actAsConfirmGroupSummary", actAs.actorUsername, actAs.targetUsername)}<#else>${msg("actAsConfirmSummary", actAs.actorUsername, actAs.targetUsername)}</#if></p>
             <dl id="act-as-details" class="pf-v5-c-description-list pf-m-horizontal">
                 <div class="pf-v5-c-description-list__group">
-                    <dt class="pf-v5-c-description-list__term">${msg("actAsTarget")}</dt>
+                    <dt class="pf-v5-c-description-list__term"><#if actAs.group>${msg("actAsTargetGroup")}<#else>${msg("actAsTarget")}</#if></dt>
                     <dd class="pf-v5-c-description-list__description" id="act-as-target">${actAs.targetUsername}<#if actAs.targetName?has_content> (${actAs.targetName})</#if></dd>
                 </div>
                 <div class="pf-v5-c-description-list__group">
@@ -28,10 +28,10 @@
                                <#if actAs.reasonPattern?has_content>placeholder="${msg("actAsReasonPattern", actAs.reasonPattern)}"</#if>/>
                     </div>
                 </#if>
-                <p class="act-as-notice">${msg("actAsConfirmNotice")}</p>
+                <p class="act-as-notice"><#if actAs.group>${msg("actAsConfirmGroupNotice")}<#else>${msg("actAsConfirmNotice")}</#if></p>
                 <div class="${properties.kcFormGroupClass!}">
                     <input class="${properties.kcButtonClass!} ${properties.kcButtonPrimaryClass!} ${properties.kcButtonLargeClass!}"
-                           type="submit" id="act-as-confirm-button" name="confirm" value="${msg("actAsConfirmButton")}"/>
+                           type="submit" id="act-as-confirm-button" name="confirm" value="<#if actAs.group>${msg("actAsConfirmGroupButton")}<#else>${msg("actAsConfirmButton")}</#if>"/>
                     <input class="${properties.kcButtonClass!} ${properties.kcButtonDefaultClass!} ${properties.kcButtonLargeClass!}"
                            type="submit" id="act-as-cancel-button" name="cancel" value="${msg("doCancel")}" formnovalidate/>
                 </div>

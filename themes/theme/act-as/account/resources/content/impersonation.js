@@ -1,6 +1,7 @@
-// Account console page "Impersonation": whom the signed-in person may act as, from the Act-As policy.
-// A plain ES module (React comes from the console's import map); data from /realms/{realm}/act-as/targets,
-// which answers from the browser's Keycloak session and lists only people the person's grants allow.
+// Account console page "Impersonation": whom the signed-in person may act as (people, and groups), from the
+// Act-As policy. A plain ES module (React comes from the console's import map); data from
+// /realms/{realm}/act-as/targets and /groups, which answer from the browser's Keycloak session and list only
+// what the person's grants allow.
 import { createElement as h, useEffect, useState } from "react";
 
 const PAGE = 10;
@@ -18,61 +19,107 @@ function duration(seconds) {
   return `${seconds} s`;
 }
 
-export default function Impersonation() {
-  const [search, setSearch] = useState("");
+function limits(row) {
+  return duration(row.maxDurationSeconds) + (row.requireReason ? " · reason required" : "")
+    + (row.requireAcr ? " · second factor" : "");
+}
+
+// The two lists differ only in what they list and how a row reads.
+const KINDS = {
+  targets: {
+    id: "act-as", title: "People", placeholder: "Search users", noun: "Nobody",
+    columns: ["User", "Email", "Grant", "Limits", ""],
+    key: (t) => t.id, name: (t) => t.username,
+    cells: (t) => [displayName(t), t.email || ""],
+    start: (t) => `${base}start?act_as=${encodeURIComponent(t.username)}`,
+  },
+  groups: {
+    id: "act-as-groups", title: "Groups", placeholder: "Search groups", noun: "No group",
+    columns: ["Group", "Grant", "Limits", ""],
+    key: (g) => g.id, name: (g) => g.path,
+    cells: (g) => [g.path],
+    start: (g) => `${base}start?act_as_group=${encodeURIComponent(g.path)}`,
+  },
+};
+
+function useList(kind) {
   const [query, setQuery] = useState("");
   const [first, setFirst] = useState(0);
   const [page, setPage] = useState(null);
   const [error, setError] = useState(null);
-
   useEffect(() => {
     const params = new URLSearchParams({ first: String(first), max: String(PAGE) });
     if (query) params.set("search", query);
-    fetch(`${base}targets?${params}`, { credentials: "same-origin", cache: "no-store" })
+    fetch(`${base}${kind}?${params}`, { credentials: "same-origin", cache: "no-store" })
       .then((r) => r.json().then((body) => (r.ok ? body : Promise.reject(body.error_description || r.statusText))))
       .then(setPage, (e) => setError(String(e)));
-  }, [query, first]);
+  }, [kind, query, first]);
+  return { query, setQuery, first, setFirst, page, error };
+}
+
+function List({ kind, list }) {
+  const k = KINDS[kind];
+  const [search, setSearch] = useState("");
+  const { query, setQuery, first, setFirst, page } = list;
+  const rows = page[kind];
+  const form = h("form", {
+      id: `${k.id}-search`, className: "pf-v5-c-toolbar",
+      onSubmit: (e) => { e.preventDefault(); setFirst(0); setQuery(search.trim()); } },
+    h("input", { className: "pf-v5-c-form-control", id: `${k.id}-search-input`, type: "search",
+      "aria-label": k.placeholder, placeholder: k.placeholder, value: search,
+      onChange: (e) => setSearch(e.target.value) }),
+    h("button", { className: "pf-v5-c-button pf-m-control", type: "submit" }, "Search"));
+  const table = rows.length === 0
+    ? h("p", { id: `${k.id}-none` }, query ? `${k.noun} you may act as matches this search.` : `${k.noun} to list.`)
+    : h("table", { className: "pf-v5-c-table pf-m-compact", id: kind === "targets" ? "act-as-targets" : "act-as-groups-table", role: "grid" },
+        h("thead", null, h("tr", null, k.columns.map((c, i) => h("th", { key: i, scope: "col" }, c)))),
+        h("tbody", null, rows.map((row) => h("tr", {
+            key: k.key(row), className: kind === "targets" ? "act-as-row" : "act-as-group-row", "data-name": k.name(row),
+            "data-username": kind === "targets" ? row.username : undefined },
+          ...k.cells(row).map((c, i) => h("td", { key: i }, c)),
+          h("td", null, row.grant),
+          h("td", null, limits(row)),
+          h("td", null, h("a", { className: "pf-v5-c-button pf-m-primary pf-m-small act-as-start",
+            href: k.start(row) }, "Act as"))))));
+  const pager = h("div", { className: "pf-v5-c-pagination", id: `${k.id}-pager` },
+    h("button", { className: "pf-v5-c-button pf-m-plain", disabled: first === 0,
+      onClick: () => setFirst(Math.max(0, first - PAGE)) }, "‹ Previous"),
+    h("button", { className: "pf-v5-c-button pf-m-plain", disabled: !page.more,
+      onClick: () => setFirst(first + PAGE), id: `${k.id}-next` }, "Next ›"));
+  return h("div", { id: `${k.id}-list` }, h("h2", { className: "pf-v5-c-title pf-m-lg" }, k.title), form, table, pager);
+}
+
+export default function Impersonation() {
+  const people = useList("targets");
+  const groups = useList("groups");
+  const [status, setStatus] = useState(null);
+  useEffect(() => {
+    fetch(`${base}status`, { credentials: "same-origin", cache: "no-store" })
+      .then((r) => (r.ok ? r.json() : null)).then(setStatus, () => setStatus(null));
+  }, []);
 
   const heading = h("h1", { className: "pf-v5-c-title pf-m-2xl", id: "act-as-title" }, "Impersonation");
   const section = (...children) =>
     h("section", { className: "pf-v5-c-page__main-section", id: "act-as-page" }, heading, ...children);
 
+  const error = people.error || groups.error;
   if (error) return section(h("p", { id: "act-as-error", className: "pf-v5-c-helper-text" }, error));
-  if (!page) return section(h("p", null, "Loading…"));
-  if (!page.holdsGrants) {
+  if (!people.page || !groups.page) return section(h("p", null, "Loading…"));
+  if (status && status.acting) {
+    // Acting already: nobody is listed (no chains); say why instead of "no grants".
+    return section(h("div", { className: "pf-v5-c-empty-state", id: "act-as-acting" },
+      h("div", { className: "pf-v5-c-empty-state__content" },
+        h("h2", { className: "pf-v5-c-title pf-m-lg" }, `You are acting as ${status.username}`),
+        h("div", { className: "pf-v5-c-empty-state__body" },
+          `Signed in as ${status.actor}. Stop acting (the banner's Stop) to act as someone else.`))));
+  }
+  if (!people.page.holdsGrants && !groups.page.holdsGrants) {
     return section(h("div", { className: "pf-v5-c-empty-state", id: "act-as-empty" },
       h("h2", { className: "pf-v5-c-title pf-m-lg" }, "You hold no impersonation grants"),
-      h("p", null, "Nobody has allowed you to act as other users in this realm.")));
+      h("p", null, "Nobody has allowed you to act as other users or groups in this realm.")));
   }
-
-  const form = h("form", {
-      id: "act-as-search", className: "pf-v5-c-toolbar",
-      onSubmit: (e) => { e.preventDefault(); setFirst(0); setQuery(search.trim()); } },
-    h("input", { className: "pf-v5-c-form-control", id: "act-as-search-input", type: "search",
-      placeholder: "Search users", value: search, onChange: (e) => setSearch(e.target.value) }),
-    h("button", { className: "pf-v5-c-button pf-m-control", type: "submit" }, "Search"));
-
-  const rows = page.targets.map((t) => h("tr", { key: t.id, className: "act-as-row", "data-username": t.username },
-    h("td", null, displayName(t)),
-    h("td", null, t.email || ""),
-    h("td", null, t.grant),
-    h("td", null, duration(t.maxDurationSeconds)
-      + (t.requireReason ? " · reason required" : "") + (t.requireAcr ? " · second factor" : "")),
-    h("td", null, h("a", { className: "pf-v5-c-button pf-m-primary pf-m-small act-as-start",
-      href: `${base}start?act_as=${encodeURIComponent(t.username)}` }, "Act as"))));
-
-  const table = page.targets.length === 0
-    ? h("p", { id: "act-as-none" }, query ? "Nobody you may act as matches this search." : "Nobody to list.")
-    : h("table", { className: "pf-v5-c-table pf-m-compact", id: "act-as-targets", role: "grid" },
-        h("thead", null, h("tr", null, ["User", "Email", "Grant", "Limits", ""].map((c) => h("th", { key: c }, c)))),
-        h("tbody", null, rows));
-
-  const pager = h("div", { className: "pf-v5-c-pagination", id: "act-as-pager" },
-    h("button", { className: "pf-v5-c-button pf-m-plain", disabled: first === 0,
-      onClick: () => setFirst(Math.max(0, first - PAGE)) }, "‹ Previous"),
-    h("button", { className: "pf-v5-c-button pf-m-plain", disabled: !page.more,
-      onClick: () => setFirst(first + PAGE), id: "act-as-next" }, "Next ›"));
-
-  return section(h("p", null, "People your grants allow you to act as. Acting is recorded and time-limited."),
-    form, table, pager);
+  return section(
+    h("p", null, "People and groups your grants allow you to act as. Acting is recorded and time-limited."),
+    people.page.holdsGrants ? h(List, { kind: "targets", list: people }) : null,
+    groups.page.holdsGrants ? h(List, { kind: "groups", list: groups }) : null);
 }

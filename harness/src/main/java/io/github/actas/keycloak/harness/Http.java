@@ -56,6 +56,12 @@ public final class Http {
         return send(request(url, token).DELETE().build());
     }
 
+    /** A DELETE with a JSON body (Keycloak's admin API removes role mappings so). */
+    public static Response deleteJson(String url, String token, Object body) {
+        return send(request(url, token).header("Content-Type", "application/json")
+                .method("DELETE", HttpRequest.BodyPublishers.ofString(asJson(body))).build());
+    }
+
     public static Response postJson(String url, String token, Object body) {
         return send(request(url, token).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(asJson(body))).build());

@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.function.BooleanSupplier;
 import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -103,16 +102,6 @@ class AuditIT extends KeycloakIT {
         throw new AssertionError("webhook sink missing from status");
     }
 
-    private static void await(String what, long millis, BooleanSupplier condition) {
-        long deadline = System.currentTimeMillis() + millis;
-        while (!condition.getAsBoolean()) {
-            if (System.currentTimeMillis() > deadline) {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            TokenExchangeIT.sleep(100);
-        }
-    }
-
     @Test
     void everyRecordTypeIsProducedByARealActionAndArrivesSigned() throws Exception {
         String admin = masterAdminToken();
@@ -156,18 +145,18 @@ class AuditIT extends KeycloakIT {
         assertThat(Http.delete(server.adminUrl(REALM) + "/act-as/grants/" + created.get("id").asText(), admin).status())
                 .isEqualTo(204);
 
-        await("a record of every type", 30_000, () -> {
+        Await.until("a record of every type", 30_000, () -> {
             Set<String> types = new HashSet<>(records(since).findValuesAsText("type"));
             return types.containsAll(List.of("grant.created", "grant.updated", "grant.deleted", "impersonation.started",
                     "token.issued", "impersonation.denied", "impersonation.revoked", "impersonation.ended"));
         });
-        await("the short session's end", 30_000, () -> records("type=impersonation.ended").findValuesAsText("reason").contains(shortReason));
+        Await.until("the short session's end", 30_000, () -> records("type=impersonation.ended").findValuesAsText("reason").contains(shortReason));
 
         // Every record of this test reaches the webhook, signed, as a CloudEvent.
         JsonNode ofThisTest = records(since);
         List<String> stored = ids(ofThisTest);
         try {
-            await("all records at the webhook", 30_000, () -> receiver.accepted().keySet().containsAll(stored));
+            Await.until("all records at the webhook", 30_000, () -> receiver.accepted().keySet().containsAll(stored));
         } catch (AssertionError e) {
             StringBuilder missing = new StringBuilder();
             for (JsonNode r : ofThisTest) {
@@ -208,7 +197,7 @@ class AuditIT extends KeycloakIT {
                 .get("initiatingUser").get("username").asText()).isEqualTo("admin");
 
         // The log sink: one line per record, "admin1 as (user1)" first.
-        await("the log line", 10_000, () -> logContains("admin1 as (user1) type=impersonation.started"));
+        Await.until("the log line", 10_000, () -> logContains("admin1 as (user1) type=impersonation.started"));
         assertThat(Files.readString(server.logFile())).contains("reason=" + tag);
     }
 
@@ -222,14 +211,14 @@ class AuditIT extends KeycloakIT {
         }
         List<String> ids = idsWithReason(reason);
         assertThat(ids).hasSize(200);
-        await("the webhook failing", 10_000, () -> sinkStatus().get("pending").asLong() > 0
+        Await.until("the webhook failing", 10_000, () -> sinkStatus().get("pending").asLong() > 0
                 && !sinkStatus().path("lastError").asText().isEmpty());
 
         receiver.start();
-        await("all 200 records after the receiver came back", 60_000, () -> receiver.accepted().keySet().containsAll(ids));
+        Await.until("all 200 records after the receiver came back", 60_000, () -> receiver.accepted().keySet().containsAll(ids));
         long duplicates = ids.stream().mapToLong(id -> receiver.accepted().get(id).get() - 1).sum();
         System.out.println("[AuditIT] outage: 200 records, all delivered, " + duplicates + " delivered more than once");
-        await("nothing pending", 30_000, () -> sinkStatus().get("pending").asLong() == 0);
+        Await.until("nothing pending", 30_000, () -> sinkStatus().get("pending").asLong() == 0);
     }
 
     @Test
@@ -254,7 +243,7 @@ class AuditIT extends KeycloakIT {
             List<String> ids = idsWithReason(reason);
             assertThat(ids).hasSize(60);
             batches.start();
-            await("all 60 records in batches", 60_000, () -> batches.accepted().keySet().containsAll(ids));
+            Await.until("all 60 records in batches", 60_000, () -> batches.accepted().keySet().containsAll(ids));
 
             List<WebhookReceiver.Delivery> requests = batches.deliveries();
             for (WebhookReceiver.Delivery request : requests) {
@@ -300,7 +289,7 @@ class AuditIT extends KeycloakIT {
         server.stop();
         receiver.start();
         server.start();
-        await("the 20 records after the restart", 60_000, () -> receiver.accepted().keySet().containsAll(ids));
+        Await.until("the 20 records after the restart", 60_000, () -> receiver.accepted().keySet().containsAll(ids));
     }
 
     @Test
@@ -321,7 +310,7 @@ class AuditIT extends KeycloakIT {
         try {
             String reason = "KILL-" + UUID.randomUUID().toString().substring(0, 6);
             List<String> ids = twentyImpersonations(reason);
-            await("the server sending", 10_000, () -> ids.stream().anyMatch(slow.accepted()::containsKey));
+            Await.until("the server sending", 10_000, () -> ids.stream().anyMatch(slow.accepted()::containsKey));
             // The embedded H2 writes committed transactions to its file within half a second: a kill right
             // after the requests would lose the records themselves, not only their delivery.
             TokenExchangeIT.sleep(2_000);
@@ -331,7 +320,7 @@ class AuditIT extends KeycloakIT {
                     .isLessThan(ids.size());
             slow.mode(WebhookReceiver.Mode.OK);
             server.start();
-            await("the 20 records after the kill", 60_000, () -> slow.accepted().keySet().containsAll(ids));
+            Await.until("the 20 records after the kill", 60_000, () -> slow.accepted().keySet().containsAll(ids));
             long duplicates = ids.stream().mapToLong(id -> slow.accepted().get(id).get() - 1).sum();
             System.out.println("[AuditIT] kill: 20 records in flight, all delivered after the restart, " + duplicates
                     + " more than once");
@@ -380,13 +369,13 @@ class AuditIT extends KeycloakIT {
             receiver.mode(failure.getKey());
             assertThat(oidc.impersonate("portal", actor, "user3", "reason", reason).status()).isEqualTo(200);
             String id = idsWithReason(reason).get(0);
-            await(failure.getKey() + ": two failed attempts", 20_000, () -> receiver.attemptsOf(id).size() >= 2);
-            await(failure.getKey() + ": status shows the error", 10_000,
+            Await.until(failure.getKey() + ": two failed attempts", 20_000, () -> receiver.attemptsOf(id).size() >= 2);
+            Await.until(failure.getKey() + ": status shows the error", 10_000,
                     () -> sinkStatus().path("lastError").asText().contains(failure.getValue()));
             assertThat(sinkStatus().get("consecutiveFailures").asLong()).isGreaterThanOrEqualTo(1);
 
             receiver.mode(WebhookReceiver.Mode.OK);
-            await(failure.getKey() + ": delivered once the receiver recovers", 30_000,
+            Await.until(failure.getKey() + ": delivered once the receiver recovers", 30_000,
                     () -> receiver.accepted().containsKey(id));
             assertThat(receiver.attemptsOf(id).size()).isGreaterThanOrEqualTo(3);
         }

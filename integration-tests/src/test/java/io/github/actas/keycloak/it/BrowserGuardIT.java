@@ -253,7 +253,14 @@ class BrowserGuardIT extends KeycloakIT {
                     + URLEncoder.encode(value, StandardCharsets.UTF_8), null);
             assertThat(started.status()).as(value + ": " + started).isEqualTo(303);
             assertThat(BrowserFlows.query(started.header("Location")).get("act_as")).isEqualTo(value);
+            Http.Response group = Http.get(server.realmUrl(REALM) + "/act-as/start?act_as_group="
+                    + URLEncoder.encode(value, StandardCharsets.UTF_8), null);
+            assertThat(group.status()).as(value + ": " + group).isEqualTo(303);
+            assertThat(BrowserFlows.query(group.header("Location")).get("act_as_group")).isEqualTo(value);
         }
+        // One of the two, never both or neither.
+        assertThat(Http.get(server.realmUrl(REALM) + "/act-as/start?act_as=a&act_as_group=/g", null).status()).isEqualTo(400);
+        assertThat(Http.get(server.realmUrl(REALM) + "/act-as/start", null).status()).isEqualTo(400);
     }
 
     // --- helpers ---

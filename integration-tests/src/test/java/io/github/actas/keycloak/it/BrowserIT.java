@@ -153,6 +153,79 @@ class BrowserIT extends KeycloakIT {
     }
 
     @Test
+    void actorActsAsAGroupFromTheAccountConsoleAndStops() throws Exception {
+        try (Browser browser = new Browser()) {
+            browser.open(server.realmUrl(REALM) + "/account/content/impersonation");
+            browser.signIn("admin1", TEST_PASSWORD);
+            browser.waitFor("#act-as-groups-table");
+            assertThat(listedGroups(browser)).containsExactlyInAnyOrder("/teams", "/teams/blue", "/teams/red", "/customers/gold");
+            browser.type("#act-as-groups-search-input", "blu");
+            browser.click("#act-as-groups-search button");
+            awaitGroups(browser, "/teams/blue");
+            browser.script("document.getElementById('act-as-groups-list').scrollIntoView()");
+            browser.screenshot("account-console-groups");
+            browser.click("tr[data-name='/teams/blue'] a.act-as-start");
+
+            browser.waitFor("#act-as-confirm");
+            assertThat(browser.textOf("#act-as-target")).isEqualTo("/teams/blue");
+            assertThat(browser.textOf("#act-as-grant")).isEqualTo("team-desk");
+            assertThat(browser.textOf("#act-as-summary")).contains("the group /teams/blue");
+            browser.screenshot("confirmation-page-group");
+            browser.click("#act-as-confirm-button");
+
+            browser.waitForText("#act-as-banner-text", "You are acting as group /teams/blue (signed in as admin1)");
+            // The account console works for the group (read-only, its placeholder profile), and says who acts.
+            browser.waitForText("body", "Personal info");
+            browser.open(server.realmUrl(REALM) + "/account/content/impersonation");
+            browser.waitForText("#act-as-acting", "You are acting as group /teams/blue");
+            browser.screenshot("account-console-banner-group");
+            JsonNode status = flows.status(browser);
+            assertThat(status.get("username").asText()).isEqualTo("group /teams/blue");
+            assertThat(status.at("/group/path").asText()).isEqualTo("/teams/blue");
+
+            // Another application signs in through SSO: the group's token, naming the actor.
+            JsonNode tokens = flows.tokensVia(browser, "demo-app", Map.of());
+            JsonNode access = Oidc.claims(tokens.get("access_token").asText());
+            assertThat(access.get("preferred_username").asText()).as(access.toString()).isEqualTo("group:/teams/blue");
+            assertThat(access.at("/act_as_group/path").asText()).isEqualTo("/teams/blue");
+            assertThat(access.at("/act/sub").asText()).isEqualTo(flows.userId("admin1"));
+            List<String> roles = new ArrayList<>();
+            access.at("/realm_access/roles").forEach(role -> roles.add(role.asText()));
+            assertThat(roles).containsExactlyInAnyOrder("team-role", "blue-role");
+            JsonNode id = Oidc.claims(tokens.get("id_token").asText());
+            assertThat(id.at("/act_as_group/path").asText()).isEqualTo("/teams/blue");
+            assertThat(id.get("preferred_username").asText()).isEqualTo("group:/teams/blue");
+
+            browser.open(server.realmUrl(REALM) + "/account/");
+            browser.click("#act-as-stop");
+            browser.waitForUrl("/account");
+            JsonNode after = flows.status(browser);
+            assertThat(after.get("acting").asBoolean()).isFalse();
+            assertThat(after.get("username").asText()).isEqualTo("admin1");
+            assertThat(flows.audit("impersonation.ended", "admin1")).anySatisfy(record -> {
+                assertThat(record.get("endReason").asText()).isEqualTo("stopped");
+                assertThat(record.at("/effectiveGroup/path").asText()).isEqualTo("/teams/blue");
+            });
+
+            // The group's principal is a member of /customers/gold's tree, which browser-desk covers for people:
+            // it never shows up among the people to act as.
+            browser.open(flows.authUrl("demo-app", Map.of("act_as_group", "/customers/gold")));
+            browser.waitFor("#act-as-confirm");
+            browser.click("#act-as-confirm-button");
+            assertThat(Oidc.claims(flows.redeem("demo-app", flows.codeFrom(browser)).get("access_token").asText())
+                    .at("/act_as_group/path").asText()).isEqualTo("/customers/gold");
+        }
+        try (Browser browser = new Browser()) {
+            browser.open(server.realmUrl(REALM) + "/account/content/impersonation");
+            browser.signIn("admin1", TEST_PASSWORD);
+            browser.waitFor("#act-as-targets");
+            browser.open(server.realmUrl(REALM) + "/act-as/targets?max=100");
+            assertThat(BrowserFlows.json(browser).get("targets").findValuesAsText("username"))
+                    .contains("customer_7").noneMatch(name -> name.startsWith("act-as-group-"));
+        }
+    }
+
+    @Test
     void appAsksToActWithoutAnExistingSession() {
         try (Browser browser = new Browser()) {
             browser.open(flows.authUrl("demo-app", Map.of("act_as", "user_2")));
@@ -347,6 +420,22 @@ class BrowserIT extends KeycloakIT {
     private static List<String> listedUsernames(Browser browser) {
         return new ArrayList<>((List<String>) browser.script(
                 "return Array.from(document.querySelectorAll('tr.act-as-row')).map(r => r.dataset.username)"));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<String> listedGroups(Browser browser) {
+        return new ArrayList<>((List<String>) browser.script(
+                "return Array.from(document.querySelectorAll('tr.act-as-group-row')).map(r => r.dataset.name)"));
+    }
+
+    private static void awaitGroups(Browser browser, String... paths) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 20_000;
+        while (!listedGroups(browser).equals(List.of(paths))) {
+            if (System.currentTimeMillis() > deadline) {
+                throw new AssertionError("listed " + listedGroups(browser) + ", expected " + List.of(paths));
+            }
+            Thread.sleep(200);
+        }
     }
 
     /** Waits until the list shows exactly these usernames. */

@@ -9,7 +9,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.function.BooleanSupplier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.actas.keycloak.harness.Http;
@@ -123,29 +125,67 @@ class ClusterIT {
         return created.json().get("id").asText();
     }
 
-    private static void await(String what, long millis, BooleanSupplier condition) {
-        long deadline = System.currentTimeMillis() + millis;
-        while (!condition.getAsBoolean()) {
-            if (System.currentTimeMillis() > deadline) {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            TokenExchangeIT.sleep(100);
-        }
-    }
-
     @Test
     @Order(1)
     void aGrantChangedOnOneNodeDecidesOnTheOther() {
         assertThat(allowed(nodeB)).isFalse();
         String id = grant(nodeA);
-        await("node B to see the grant created on node A", 20_000, () -> allowed(nodeB));
+        Await.until("node B to see the grant created on node A", 20_000, () -> allowed(nodeB));
         assertThat(allowed(nodeA)).isTrue();
         assertThat(Http.delete(nodeB.adminUrl(REALM) + "/act-as/grants/" + id, admin(nodeB)).status()).isEqualTo(204);
-        await("node A to see the grant deleted on node B", 20_000, () -> !allowed(nodeA));
+        Await.until("node A to see the grant deleted on node B", 20_000, () -> !allowed(nodeA));
     }
 
     @Test
     @Order(2)
+    void aGroupHasOnePrincipalOnBothNodesAndItsRemovalEndsItsSessionsOnBoth() throws Exception {
+        String admin = admin(nodeA);
+        String path = "/team-" + UUID.randomUUID().toString().substring(0, 6);
+        assertThat(Http.postJson(nodeA.adminUrl(REALM) + "/groups", admin, Map.of("name", path.substring(1))).status())
+                .isEqualTo(201);
+        String groupId = Http.get(nodeA.adminUrl(REALM) + "/group-by-path" + path, admin).json().get("id").asText();
+        Http.Response grant = Http.postJson(nodeA.adminUrl(REALM) + "/act-as/grants", admin, GrantJson.parse("""
+                { "name": "clustered-groups-%s", "actors": { "users": ["admin1"] }, "targets": { "groups": ["%s"] },
+                  "modes": ["group"], "clients": ["portal"] }
+                """.formatted(groupId.substring(0, 6), path)));
+        assertThat(grant.status()).as(grant.toString()).isEqualTo(201);
+        Await.until("node B to see the group grant", 20_000, () -> Http.postJson(nodeB.adminUrl(REALM) + "/act-as/explain",
+                admin(nodeB), Map.of("actor", "admin1", "group", path, "mode", "group", "client", "portal"))
+                .json().path("allowed").asBoolean());
+
+        // Both nodes are asked for the group for the first time at once: one principal, the same subject.
+        Oidc onA = new Oidc(nodeA, REALM);
+        Oidc onB = new Oidc(nodeB, REALM);
+        String actorOnA = onA.login("portal", "admin1");
+        String actorOnB = onB.login("portal", "admin1");
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            Future<Http.Response> a = pool.submit(() -> onA.exchange("portal", "subject_token", actorOnA,
+                    "subject_token_type", Oidc.ACCESS_TOKEN_TYPE, "requested_group", path, "scope", "openid"));
+            Future<Http.Response> b = pool.submit(() -> onB.exchange("portal", "subject_token", actorOnB,
+                    "subject_token_type", Oidc.ACCESS_TOKEN_TYPE, "requested_group", path, "scope", "openid"));
+            Http.Response fromA = a.get();
+            Http.Response fromB = b.get();
+            assertThat(fromA.status()).as(fromA.toString()).isEqualTo(200);
+            assertThat(fromB.status()).as(fromB.toString()).isEqualTo(200);
+            String tokenA = fromA.json().get("access_token").asText();
+            String tokenB = fromB.json().get("access_token").asText();
+            assertThat(Oidc.claims(tokenA).get("sub").asText()).isEqualTo(Oidc.claims(tokenB).get("sub").asText());
+            assertThat(onA.userinfo(tokenA).status()).isEqualTo(200);
+            assertThat(onB.userinfo(tokenB).status()).isEqualTo(200);
+
+            // Deleting the group on node B ends the group's sessions: neither token works on either node.
+            assertThat(Http.delete(nodeB.adminUrl(REALM) + "/groups/" + groupId, admin(nodeB)).status()).isEqualTo(204);
+            Await.until("both group sessions ended on both nodes", 20_000, () -> onA.userinfo(tokenA).status() == 401
+                    && onB.userinfo(tokenA).status() == 401 && onA.userinfo(tokenB).status() == 401
+                    && onB.userinfo(tokenB).status() == 401);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    @Order(3)
     void recordsAreDeliveredOnceAcrossNodesAndSurviveACrash() throws Exception {
         int port = Ports.free();
         String secret = WebhookReceiver.newSecret();
@@ -154,7 +194,7 @@ class ClusterIT {
         assertThat(Http.postJson(nodeA.adminUrl(REALM) + "/act-as/audit/sinks", admin(nodeA), Map.of("name", "siem",
                 "type", "webhook", "url", receiver.url(), "secret", secret, "timeoutMillis", 10_000)).status()).isEqualTo(201);
         String grantId = grant(nodeA);
-        await("node B to see the grant", 20_000, () -> allowed(nodeB));
+        Await.until("node B to see the grant", 20_000, () -> allowed(nodeB));
 
         // Normal operation: both nodes take requests; each record reaches the receiver exactly once.
         Oidc onA = new Oidc(nodeA, REALM);
@@ -168,7 +208,7 @@ class ClusterIT {
         }
         List<String> ids = ids(nodeA, reason);
         assertThat(ids).hasSize(300);
-        await("300 records at the receiver", 60_000, () -> receiver.accepted().keySet().containsAll(ids));
+        Await.until("300 records at the receiver", 60_000, () -> receiver.accepted().keySet().containsAll(ids));
         long duplicates = ids.stream().mapToLong(id -> receiver.accepted().get(id).get() - 1).sum();
         long byA = deliveredBy(nodeA);
         long byB = deliveredBy(nodeB);
@@ -189,18 +229,18 @@ class ClusterIT {
         for (int i = 0; i < 40; i++) {
             assertThat(onB.impersonate("portal", actor, "user2", "reason", crash + "-" + i).status()).isEqualTo(200);
         }
-        await("node B sending", 10_000, () -> !receiver.deliveries().isEmpty()
+        Await.until("node B sending", 10_000, () -> !receiver.deliveries().isEmpty()
                 && receiver.deliveries().stream().anyMatch(d -> d.event().get("data").get("reason").asText().startsWith(crash)));
         nodeB.kill();
         receiver.mode(WebhookReceiver.Mode.OK);
         List<String> crashIds = ids(nodeA, crash);
         assertThat(crashIds).hasSize(40);
-        await("the 40 records of the crashed node", 90_000, () -> receiver.accepted().keySet().containsAll(crashIds));
+        Await.until("the 40 records of the crashed node", 90_000, () -> receiver.accepted().keySet().containsAll(crashIds));
         long crashDuplicates = crashIds.stream().mapToLong(id -> receiver.accepted().get(id).get() - 1).sum();
         System.out.printf("[ClusterIT] crash of node B: all 40 records delivered, %d more than once%n", crashDuplicates);
         assertThat(Files.readString(nodeA.logFile())).contains("Took over audit delivery from node");
         // the other side of the zero above: node A put node B's records into the outbox, and the counter shows it
-        await("the takeover's outbox rows to be counted", 30_000, () -> outboxInserts() > 0);
+        Await.until("the takeover's outbox rows to be counted", 30_000, () -> outboxInserts() > 0);
         Http.delete(nodeA.adminUrl(REALM) + "/act-as/grants/" + grantId, admin(nodeA));
     }
 

@@ -70,7 +70,12 @@ public final class ActAsRealmResource {
         body.put("signedIn", sso != null);
         body.put("acting", notes != null);
         if (sso != null) {
-            body.put("username", sso.user().getUsername());
+            // What the banner names: the user, or "group /path" for a group's principal.
+            body.put("username", notes != null && notes.group() != null ? "group " + notes.group().path()
+                    : sso.user().getUsername());
+        }
+        if (notes != null && notes.group() != null) {
+            body.put("group", Map.of("id", notes.group().id(), "path", notes.group().path()));
         }
         if (notes != null) {
             body.put("actor", notes.actorUsername());
@@ -147,9 +152,14 @@ public final class ActAsRealmResource {
      */
     @GET
     @Path("start")
-    public Response start(@QueryParam("act_as") String target) {
-        if (target == null || target.isBlank() || target.length() > 255) {
-            return error(Response.Status.BAD_REQUEST, "act_as must name the user to act as");
+    public Response start(@QueryParam("act_as") String target, @QueryParam("act_as_group") String group) {
+        boolean asGroup = group != null;
+        if (asGroup == (target != null)) {
+            return error(Response.Status.BAD_REQUEST, "give act_as (a user) or act_as_group (a group), one of them");
+        }
+        String name = asGroup ? group : target;
+        if (name.isBlank() || name.length() > (asGroup ? 1000 : 255)) {
+            return error(Response.Status.BAD_REQUEST, "act_as must name the user, act_as_group the group to act as");
         }
         ClientModel console = realm.getClientByClientId(Constants.ACCOUNT_CONSOLE_CLIENT_ID);
         if (console == null || !console.isEnabled()) {
@@ -163,7 +173,7 @@ public final class ActAsRealmResource {
         values.put("redirectUri", accountConsole().toString());
         values.put("state", SecretGenerator.getInstance().randomString(22));
         values.put("challenge", s256(verifier));
-        values.put("actAs", target.trim());
+        values.put("actAs", name.trim());
         URI authorize = OIDCLoginProtocolService.authUrl(session.getContext().getUri().getBaseUriBuilder())
                 .queryParam(OAuth2Constants.CLIENT_ID, "{clientId}")
                 .queryParam(OAuth2Constants.REDIRECT_URI, "{redirectUri}")
@@ -173,7 +183,7 @@ public final class ActAsRealmResource {
                 .queryParam(OAuth2Constants.STATE, "{state}")
                 .queryParam(OAuth2Constants.CODE_CHALLENGE, "{challenge}")
                 .queryParam(OAuth2Constants.CODE_CHALLENGE_METHOD, OAuth2Constants.PKCE_METHOD_S256)
-                .queryParam(ActAsRequestParameters.ACT_AS, "{actAs}")
+                .queryParam(asGroup ? ActAsRequestParameters.ACT_AS_GROUP : ActAsRequestParameters.ACT_AS, "{actAs}")
                 .buildFromMap(values);
         return Response.seeOther(authorize).cacheControl(NO_STORE).build();
     }
@@ -184,6 +194,24 @@ public final class ActAsRealmResource {
     @Produces(MediaType.APPLICATION_JSON)
     public Response targets(@QueryParam("search") String search, @QueryParam("first") Integer first,
                             @QueryParam("max") Integer max) {
+        return page(search, first, max, new TargetList(session, realm)::page);
+    }
+
+    /** Which groups the signed-in person may act as (the Groups part of the Impersonation page). */
+    @GET
+    @Path("groups")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response groups(@QueryParam("search") String search, @QueryParam("first") Integer first,
+                           @QueryParam("max") Integer max) {
+        return page(search, first, max, new GroupList(session, realm)::page);
+    }
+
+    /** One page of a list of the signed-in person's: {@link TargetList} or {@link GroupList}. */
+    private interface Lister {
+        Map<String, Object> page(UserModel person, boolean acting, String search, int first, int max);
+    }
+
+    private Response page(String search, Integer first, Integer max, Lister lister) {
         AuthenticationManager.AuthResult sso = sso();
         if (sso == null) {
             return error(Response.Status.UNAUTHORIZED, "sign in to the account console first");
@@ -193,9 +221,7 @@ public final class ActAsRealmResource {
         if (from < 0 || size < 1 || size > 100 || search != null && search.length() > 100) {
             return error(Response.Status.BAD_REQUEST, "first must be ≥ 0, max between 1 and 100, search at most 100 characters");
         }
-        UserModel person = sso.user();
-        boolean acting = ActAsSession.isActAs(sso.session());
-        return json(Response.ok(new TargetList(session, realm).page(person, acting, search, from, size)));
+        return json(Response.ok(lister.page(sso.user(), ActAsSession.isActAs(sso.session()), search, from, size)));
     }
 
     /** The banner shown on login and account pages while acting (loaded by the Act-As themes). */

@@ -1,25 +1,17 @@
 package io.github.actas.keycloak.account;
 
-import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.Collections;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.stream.Stream;
 
-import io.github.actas.keycloak.policy.ActAsRequest;
 import io.github.actas.keycloak.policy.Decision;
-import io.github.actas.keycloak.policy.Denial;
 import io.github.actas.keycloak.policy.Grant;
 import io.github.actas.keycloak.policy.Mode;
-import io.github.actas.keycloak.policy.Policy;
-import io.github.actas.keycloak.policy.Principal;
-import io.github.actas.keycloak.store.ActAsPolicyProvider;
 import org.keycloak.models.ClientModel;
-import org.keycloak.models.Constants;
 import org.keycloak.models.GroupModel;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
@@ -31,13 +23,10 @@ import org.keycloak.models.utils.KeycloakModelUtils;
  * The people a signed-in person may act as from the account console, one page at a time. Candidates
  * come only from the person's own grants (named users, username patterns, group members, role holders)
  * or, with a search, from Keycloak's user search; every candidate is then decided by the same policy
- * as the doors, for the account console client. Work is bounded per page ({@link #SCAN_LIMIT}), so a
+ * as the doors, for the account console client. Work is bounded per page ({@link CandidatePages}), so a
  * large realm is never scanned in full.
  */
 public final class TargetList {
-
-    /** At most this many candidate users are examined for one page. */
-    static final int SCAN_LIMIT = 2000;
 
     private final KeycloakSession session;
     private final RealmModel realm;
@@ -52,56 +41,15 @@ public final class TargetList {
      * @return {@code {holdsGrants, targets: [...], first, max, more}}
      */
     public Map<String, Object> page(UserModel person, boolean acting, String search, int first, int max) {
-        ActAsPolicyProvider policyProvider = session.getProvider(ActAsPolicyProvider.class);
-        ClientModel console = realm.getClientByClientId(Constants.ACCOUNT_CONSOLE_CLIENT_ID);
-        Policy policy = policyProvider.policy(realm);
-        Principal actor = policyProvider.principal(realm, person);
-        List<Grant> grants = new ArrayList<>();
-        for (Grant grant : policy.grantsOf(actor, policyProvider.directory(realm, console))) {
-            if (grant.modes().contains(Mode.IMPERSONATE)) {
-                grants.add(grant);
-            }
-        }
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("holdsGrants", !grants.isEmpty());
-        List<Map<String, Object>> targets = new ArrayList<>();
-        boolean more = false;
-        if (!grants.isEmpty() && !acting && person.isEnabled()) {
-            String term = search == null || search.isBlank() ? null : search.trim().toLowerCase(Locale.ROOT);
-            Set<String> seen = new HashSet<>();
-            int skipped = 0;
-            int scanned = 0;
-            Iterator<UserModel> candidates = candidates(grants, term).iterator();
-            while (candidates.hasNext() && scanned < SCAN_LIMIT) {
-                UserModel user = candidates.next();
-                scanned++;
-                if (!seen.add(user.getId()) || term != null && !matches(user, term)) {
-                    continue;
-                }
-                Decision decision = policyProvider.decide(policy, realm, console, new ActAsRequest(actor, Mode.IMPERSONATE,
-                        user.getId(), null, Constants.ACCOUNT_CONSOLE_CLIENT_ID, null, null), false);
-                Grant grant = decision.allowed() ? decision.grant()
-                        : decision.denial() == Denial.REASON_REQUIRED || decision.denial() == Denial.STEP_UP_REQUIRED
-                        ? decision.pendingGrant() : null;
-                if (grant == null) {
-                    continue;
-                }
-                if (skipped < first) {
-                    skipped++;
-                    continue;
-                }
-                if (targets.size() == max) {
-                    more = true;
-                    break;
-                }
-                targets.add(row(user, grant, decision.durationSeconds()));
-            }
-        }
-        body.put("targets", targets);
-        body.put("first", first);
-        body.put("max", max);
-        body.put("more", more);
-        return body;
+        CandidatePages.Asker asker = new CandidatePages.Asker(session, realm, person, Mode.IMPERSONATE);
+        String term = search == null || search.isBlank() ? null : search.trim().toLowerCase(Locale.ROOT);
+        Iterator<UserModel> candidates = asker.grants().isEmpty() || acting || !person.isEnabled() ? Collections.emptyIterator()
+                : candidates(asker.grants(), term).filter(user -> term == null || matches(user, term)).iterator();
+        return CandidatePages.page("targets", !asker.grants().isEmpty(), candidates, UserModel::getId, user -> {
+            Decision decision = asker.decide(Mode.IMPERSONATE, user.getId(), null);
+            Grant grant = CandidatePages.usableGrant(decision);
+            return grant == null ? null : row(user, grant, decision.durationSeconds());
+        }, first, max);
     }
 
     private static Map<String, Object> row(UserModel user, Grant grant, int durationSeconds) {
@@ -111,17 +59,13 @@ public final class TargetList {
         row.put("firstName", user.getFirstName());
         row.put("lastName", user.getLastName());
         row.put("email", user.getEmail());
-        row.put("grant", grant.name());
-        row.put("maxDurationSeconds", durationSeconds);
-        row.put("requireReason", grant.reasonNeeded());
-        row.put("requireAcr", grant.requireAcr());
-        return row;
+        return CandidatePages.limits(row, grant, durationSeconds);
     }
 
     /** Users the grants could cover, lazily; the policy decides each one. */
     private Stream<UserModel> candidates(List<Grant> grants, String term) {
         if (term != null) {
-            return session.users().searchForUserStream(realm, Map.of(UserModel.SEARCH, term), 0, SCAN_LIMIT);
+            return session.users().searchForUserStream(realm, Map.of(UserModel.SEARCH, term), 0, CandidatePages.SCAN_LIMIT);
         }
         Stream<UserModel> out = Stream.empty();
         for (Grant grant : grants) {
@@ -147,7 +91,7 @@ public final class TargetList {
         // The literal start of the pattern narrows Keycloak's username search; the policy checks the rest.
         String prefix = pattern.substring(0, wildcard);
         return session.users().searchForUserStream(realm, Map.of(UserModel.USERNAME, prefix,
-                UserModel.INCLUDE_SERVICE_ACCOUNT, "false"), 0, SCAN_LIMIT);
+                UserModel.INCLUDE_SERVICE_ACCOUNT, "false"), 0, CandidatePages.SCAN_LIMIT);
     }
 
     private Stream<UserModel> groupMembers(String path) {
@@ -156,7 +100,7 @@ public final class TargetList {
     }
 
     private Stream<UserModel> subtree(GroupModel group) {
-        return Stream.concat(session.users().getGroupMembersStream(realm, group, 0, SCAN_LIMIT),
+        return Stream.concat(session.users().getGroupMembersStream(realm, group, 0, CandidatePages.SCAN_LIMIT),
                 group.getSubGroupsStream().flatMap(this::subtree));
     }
 
@@ -169,7 +113,7 @@ public final class TargetList {
         } else {
             model = realm.getRole(role);
         }
-        return model == null ? Stream.empty() : session.users().getRoleMembersStream(realm, model, 0, SCAN_LIMIT);
+        return model == null ? Stream.empty() : session.users().getRoleMembersStream(realm, model, 0, CandidatePages.SCAN_LIMIT);
     }
 
     private static int indexOfWildcard(String pattern) {

@@ -12,7 +12,7 @@ public final class ActAsRequestParameters {
 
     /** Username or id of the user to act as. */
     public static final String ACT_AS = "act_as";
-    /** Path of a group to act as (group mode, not available yet). */
+    /** Path (or id) of a group to act as (group mode). */
     public static final String ACT_AS_GROUP = "act_as_group";
     /** Justification given up front (the confirmation page asks for it otherwise). */
     public static final String REASON = "act_as_reason";

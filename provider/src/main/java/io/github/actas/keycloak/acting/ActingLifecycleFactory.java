@@ -13,6 +13,7 @@ import org.keycloak.events.EventType;
 import org.keycloak.events.admin.AdminEvent;
 import org.keycloak.events.admin.AuthDetails;
 import org.keycloak.events.admin.OperationType;
+import org.keycloak.models.GroupModel;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.models.RealmModel;
@@ -130,6 +131,8 @@ public final class ActingLifecycleFactory implements EventListenerProviderFactor
             if (event instanceof UserModel.UserRemovedEvent removed) {
                 // Keycloak removes a deleted user's sessions without telling anyone: end the acting ones here.
                 new SessionEnds(removed.getKeycloakSession()).userRemoved(removed.getRealm(), removed.getUser());
+            } else if (event instanceof GroupModel.GroupRemovedEvent removed) {
+                new SessionEnds(removed.getKeycloakSession()).groupRemoved(removed.getRealm(), removed.getGroup());
             }
         });
         KeycloakModelUtils.runJobInTransaction(factory, session -> session.getProvider(TimerProvider.class)

@@ -7,9 +7,11 @@ import io.github.actas.keycloak.policy.Decision;
 import io.github.actas.keycloak.policy.Mode;
 import io.github.actas.keycloak.policy.Principal;
 import io.github.actas.keycloak.store.ActAsPolicyProvider;
+import io.github.actas.keycloak.store.GroupPrincipals;
 import io.github.actas.keycloak.token.ActAsSession;
 import io.github.actas.keycloak.token.ActClaim;
 import org.keycloak.models.ClientModel;
+import org.keycloak.models.GroupModel;
 import org.keycloak.models.ImpersonationSessionNote;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
@@ -54,20 +56,22 @@ public final class ActingRequests {
     }
 
     /**
-     * The request to act as {@code target} (a username or id).
+     * The request to act as {@code target}: a username or id, or in {@link Mode#GROUP} a group's path or id.
      *
      * @param acr      the actor's level of authentication, as the door verified it (or null)
      * @param audience further clients the tokens are for (token exchange's {@code audience}), or empty
      */
     public ActAsRequest request(Principal actor, Mode mode, String target, String reason, String acr,
                                 List<String> audience) {
-        return new ActAsRequest(actor, mode, target, null, client.getClientId(), reason, acr, audience);
+        return mode == Mode.GROUP
+                ? new ActAsRequest(actor, mode, null, target, client.getClientId(), reason, acr, audience)
+                : new ActAsRequest(actor, mode, target, null, client.getClientId(), reason, acr, audience);
     }
 
     /** The request a running acting session stands for: re-decided whenever it issues a token to this client. */
     public ActAsRequest running(Principal actor, ActAsSession notes, UserModel target) {
-        return new ActAsRequest(actor, notes.mode(), target.getId(), null, client.getClientId(), notes.reason(),
-                notes.acr());
+        return request(actor, notes.mode(), notes.group() != null ? notes.group().id() : target.getId(), notes.reason(),
+                notes.acr(), List.of());
     }
 
     public Decision decide(ActAsRequest request) {
@@ -79,8 +83,15 @@ public final class ActingRequests {
         return policy.directory(realm, client).acrLevel(acr);
     }
 
-    /** The user the policy resolved as the target, or null. */
+    /**
+     * The user the tokens of an allowed decision are about: the target user, or in group mode the group's
+     * principal (created on first use).
+     */
     public UserModel targetOf(Decision decision) {
+        if (decision.group() != null) {
+            GroupModel group = session.groups().getGroupById(realm, decision.group().id());
+            return group == null ? null : new GroupPrincipals(session).ensure(realm, group);
+        }
         return decision.target() == null ? null : session.users().getUserById(realm, decision.target().id());
     }
 }

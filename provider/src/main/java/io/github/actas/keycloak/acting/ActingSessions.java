@@ -51,8 +51,9 @@ public final class ActingSessions {
 
         em().persist(new ActAsSessionEntity(userSession.getId(), realm.getId(), notes.mode().wireName(), notes.actorId(),
                 notes.actorUsername(), target.getId(), target.getUsername(), notes.grantId(), notes.grantName(),
-                notes.clientId(), notes.reason(), notes.started(), notes.expires(), notes.parentId()));
-        if (decision.grant().notifyTarget()) {
+                notes.clientId(), notes.reason(), notes.started(), notes.expires(), notes.parentId(),
+                notes.group() == null ? null : notes.group().id(), notes.group() == null ? null : notes.group().path()));
+        if (decision.grant().notifyTarget() && notes.group() == null) { // a group has nobody to tell
             TargetNotification.sendAfterCommit(session, realm, target, notes);
         }
         return userSession;

@@ -4,13 +4,16 @@ import java.util.List;
 
 import io.github.actas.keycloak.audit.ActAsAuditProvider;
 import io.github.actas.keycloak.audit.ActingFacts;
+import io.github.actas.keycloak.audit.AuditRecord;
 import io.github.actas.keycloak.audit.EndReason;
 import io.github.actas.keycloak.persistence.ActAsSessionEntity;
+import io.github.actas.keycloak.store.GroupPrincipals;
 import io.github.actas.keycloak.policy.Mode;
 import io.github.actas.keycloak.token.ActAsSession;
 import jakarta.persistence.EntityManager;
 import org.keycloak.common.util.Time;
 import org.keycloak.connections.jpa.JpaConnectionProvider;
+import org.keycloak.models.GroupModel;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
@@ -146,6 +149,26 @@ public final class SessionEnds {
     }
 
     /**
+     * A group is being deleted: its principal's acting sessions end (recorded, tokens inactive on every node)
+     * and the principal is removed with it. Subgroups are deleted one by one, each with its own call.
+     */
+    public void groupRemoved(RealmModel realm, GroupModel group) {
+        GroupPrincipals principals = new GroupPrincipals(session);
+        UserModel principal = principals.find(realm, group.getId());
+        if (principal == null) {
+            return;
+        }
+        List<ActAsSessionEntity> batch;
+        do {
+            batch = sessions.active(realm, null, principal.getId(), 0, END_BATCH);
+            for (ActAsSessionEntity row : batch) {
+                end(realm, row.getId(), EndReason.GROUP_REMOVED, null);
+            }
+        } while (batch.size() == END_BATCH);
+        principals.remove(realm, principal);
+    }
+
+    /**
      * Housekeeping, on any node: ends the Act-As sessions past their hard end (their tokens are already
      * expired; this frees Keycloak's session store instead of waiting for the realm's SSO timeouts).
      * Safe to run concurrently on every node: each session's end is recorded once.
@@ -172,7 +195,8 @@ public final class SessionEnds {
     /** What the end record of a session says, from its registry row (the user session may be gone). */
     private static ActingFacts facts(ActAsSessionEntity row) {
         return new ActingFacts(row.getActorId(), row.getActorUsername(), null, row.getTargetId(), row.getTargetUsername(),
-                null, Mode.fromWireName(row.getMode()), row.getGrantName(), row.getReason(), row.getClientId(),
+                row.getGroupId() == null ? null : new AuditRecord.Group(row.getGroupId(), row.getGroupPath()),
+                Mode.fromWireName(row.getMode()), row.getGrantName(), row.getReason(), row.getClientId(),
                 row.getId(), row.getExpires());
     }
 

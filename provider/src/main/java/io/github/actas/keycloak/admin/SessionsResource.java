@@ -8,6 +8,8 @@ import io.github.actas.keycloak.acting.ActingSessions;
 import io.github.actas.keycloak.acting.SessionEnds;
 import io.github.actas.keycloak.audit.EndReason;
 import io.github.actas.keycloak.persistence.ActAsSessionEntity;
+import io.github.actas.keycloak.store.ActAsPolicyProvider;
+import io.github.actas.keycloak.store.GroupPrincipals;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -18,6 +20,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.keycloak.events.admin.OperationType;
 import org.keycloak.events.admin.ResourceType;
+import org.keycloak.models.GroupModel;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
@@ -54,7 +57,8 @@ public final class SessionsResource {
     @GET
     @Produces(MediaType.APPLICATION_JSON)
     public Response list(@QueryParam("actor") String actor, @QueryParam("target") String target,
-                         @QueryParam("first") Integer first, @QueryParam("max") Integer max) {
+                         @QueryParam("group") String group, @QueryParam("first") Integer first,
+                         @QueryParam("max") Integer max) {
         if (!access.canRead()) {
             return AdminErrors.forbidden("reading act-as sessions needs view-users or view-realm");
         }
@@ -73,12 +77,23 @@ public final class SessionsResource {
             }
             actorId = user.getId();
         }
+        if (target != null && group != null) {
+            return AdminErrors.badRequest("group", "group: give target or group, not both");
+        }
         if (target != null) {
             UserModel user = user(target);
             if (user == null) {
                 return ok(List.of());
             }
             targetId = user.getId();
+        }
+        if (group != null) {
+            // A group's sessions are its principal's: the principal's id is derived from the group's.
+            GroupModel model = session.getProvider(ActAsPolicyProvider.class).directory(realm, null).findGroupModel(group);
+            if (model == null) {
+                return ok(List.of());
+            }
+            targetId = GroupPrincipals.idOf(model.getId());
         }
         List<SessionRepresentation> result = new ArrayList<>();
         for (ActAsSessionEntity row : sessions.active(realm, actorId, targetId, first == null ? 0 : first,

@@ -165,7 +165,8 @@ public final class ActAsAuditProvider implements Provider {
                 .detail(Details.IMPERSONATOR, facts.actorUsername())
                 .detail(ActAsEventDetails.TARGET, facts.targetUsername())
                 .detail(ActAsEventDetails.TARGET_ID, facts.targetId())
-                .detail(ActAsEventDetails.GROUP, facts.group())
+                .detail(ActAsEventDetails.GROUP, facts.group() == null ? null : facts.group().path())
+                .detail(ActAsEventDetails.GROUP_ID, facts.group() == null ? null : facts.group().id())
                 .detail(ActAsEventDetails.GRANT, facts.grant())
                 .detail(ActAsEventDetails.REASON, facts.reason())
                 .detail(ActAsEventDetails.EXPIRES, facts.expires() == 0 ? null : Long.toString(facts.expires()));

@@ -16,6 +16,7 @@ public final class ActAsEventDetails {
     public static final String REASON = "act_as_reason";
     public static final String DENIAL = "act_as_denial";
     public static final String GROUP = "act_as_group";
+    public static final String GROUP_ID = "act_as_group_id";
     public static final String END_REASON = "act_as_end_reason";
     public static final String ENDED_BY = "act_as_ended_by";
     public static final String RECORD_ID = "act_as_record_id";

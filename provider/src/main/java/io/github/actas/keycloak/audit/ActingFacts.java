@@ -8,12 +8,14 @@ import io.github.actas.keycloak.policy.Mode;
  * these to the emitter; the emitter adds realm, time, address and the step's own facts.
  *
  * @param actorClientId the client whose service account acts, or null
- * @param group         the group acted as ({@code /path}) in group mode, else null
+ * @param targetId      the user acted as; in group mode the group's principal (the user its tokens are about)
+ * @param group         the group acted as in group mode (id and path; the id is null while only the name the
+ *                      request gave is known), else null
  * @param sessionId     the acting session (user session id), or null when none exists (a refusal)
  * @param expires       the acting session's hard end (epoch seconds), or 0 when there is none
  */
 public record ActingFacts(String actorId, String actorUsername, String actorClientId, String targetId,
-                          String targetUsername, String group, Mode mode, String grant, String reason, String client,
+                          String targetUsername, AuditRecord.Group group, Mode mode, String grant, String reason, String client,
                           String sessionId, long expires) {
 
     /** What is known about a request to act before the policy has answered: no session, no grant yet. */
@@ -33,6 +35,12 @@ public record ActingFacts(String actorId, String actorUsername, String actorClie
     public ActingFacts target(String id, String username) {
         return new ActingFacts(actorId, actorUsername, actorClientId, id, username, group, mode, grant, reason,
                 client, sessionId, expires);
+    }
+
+    /** The same facts, about a group (group mode): {@code id} is null while only the requested name is known. */
+    public ActingFacts group(String id, String path) {
+        return new ActingFacts(actorId, actorUsername, actorClientId, targetId, targetUsername,
+                path == null ? null : new AuditRecord.Group(id, path), mode, grant, reason, client, sessionId, expires);
     }
 
     /** The same facts, about the actor once it is known. */

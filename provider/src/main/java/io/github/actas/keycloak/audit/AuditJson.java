@@ -123,7 +123,10 @@ public final class AuditJson {
         g.writeStringField("type", r.type().wireName());
         writeParty(g, "initiatingUser", r.initiatingUser());
         if (r.effectiveGroup() != null) {
-            g.writeStringField("effectiveGroup", r.effectiveGroup());
+            g.writeObjectFieldStart("effectiveGroup");
+            g.writeStringField("id", r.effectiveGroup().id());
+            g.writeStringField("path", r.effectiveGroup().path());
+            g.writeEndObject();
         } else {
             writeParty(g, "effectiveUser", r.effectiveUser());
         }

@@ -11,11 +11,24 @@ package io.github.actas.keycloak.audit;
  * @param error     why a request was refused, or what failed (denied and failed records), else null
  */
 public record AuditRecord(String id, long time, String realmId, String realmName, RecordType type,
-                          Party initiatingUser, Party effectiveUser, String effectiveGroup, Party endedBy,
+                          Party initiatingUser, Party effectiveUser, Group effectiveGroup, Party endedBy,
                           String mode, String grant, String reason, String client, String ipAddress,
                           String sessionId, String tokenId, EndReason endReason, String error) {
 
     /** A user, by id and username (either may be unknown). */
+    /** The group acted as in group mode: its id, and its path at the time. */
+    public record Group(String id, String path) {
+
+        public static Group of(String id, String path) {
+            return path == null ? null : new Group(id, path);
+        }
+
+        /** How log lines name it: {@code group:/customers/eu}. */
+        public String display() {
+            return "group:" + path;
+        }
+    }
+
     public record Party(String id, String username) {
 
         public static Party of(String id, String username) {

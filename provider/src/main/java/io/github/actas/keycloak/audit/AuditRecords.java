@@ -17,9 +17,10 @@ public final class AuditRecords {
                 r.outcome().wireName(),
                 r.initiatingUser() == null ? null : r.initiatingUser().id(),
                 r.initiatingUser() == null ? null : r.initiatingUser().username(),
-                r.effectiveUser() == null ? null : r.effectiveUser().id(),
+                // A group is stored as the target: its id, and its path where a user's name would be.
+                r.effectiveGroup() != null ? r.effectiveGroup().id() : r.effectiveUser() == null ? null : r.effectiveUser().id(),
                 r.effectiveUser() == null ? null : r.effectiveUser().username(),
-                r.effectiveGroup(),
+                r.effectiveGroup() == null ? null : r.effectiveGroup().path(),
                 r.endedBy() == null ? null : r.endedBy().id(),
                 r.endedBy() == null ? null : r.endedBy().username(),
                 sinks, writerId, r.mode(), r.grant(), r.reason(), r.client(), r.ipAddress(), r.sessionId(), r.tokenId(),
@@ -30,8 +31,8 @@ public final class AuditRecords {
         return new AuditRecord(row.getId(), row.getTime(), row.getRealmId(), row.getRealmName(),
                 RecordType.fromWireName(row.getType()),
                 AuditRecord.Party.of(row.getActorId(), row.getActorUsername()),
-                AuditRecord.Party.of(row.getTargetId(), row.getTargetUsername()),
-                row.getTargetGroup(), AuditRecord.Party.of(row.getEndedById(), row.getEndedByUsername()),
+                row.getTargetGroup() != null ? null : AuditRecord.Party.of(row.getTargetId(), row.getTargetUsername()),
+                AuditRecord.Group.of(row.getTargetId(), row.getTargetGroup()), AuditRecord.Party.of(row.getEndedById(), row.getEndedByUsername()),
                 row.getMode(), row.getGrantName(), row.getReason(), row.getClientId(), row.getIpAddress(),
                 row.getSessionId(), row.getTokenId(), EndReason.fromCode(row.getEndReason()), row.getError());
     }

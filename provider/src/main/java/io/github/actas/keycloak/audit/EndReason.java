@@ -21,6 +21,8 @@ public enum EndReason {
     ACTOR_GONE("actor-gone", "the actor no longer exists", false),
     /** The target user was deleted (Keycloak removed its sessions). */
     TARGET_REMOVED("target-removed", "the target user was deleted", true),
+    /** The group acted as was deleted (its principal goes with it). */
+    GROUP_REMOVED("group-removed", "the group was deleted", false),
     /** The acting session it was delegated from ended. */
     PARENT_ENDED("parent-ended", "the acting session it was delegated from ended", false),
     /** The browser signed in again (as someone else, or as the actor): Keycloak replaces the browser's session. */

@@ -8,7 +8,7 @@ final class RecordBuilder {
     private final RecordType type;
     private AuditRecord.Party initiatingUser;
     private AuditRecord.Party effectiveUser;
-    private String effectiveGroup;
+    private AuditRecord.Group effectiveGroup;
     private AuditRecord.Party endedBy;
     private String mode;
     private String grant;
@@ -33,8 +33,12 @@ final class RecordBuilder {
         return this;
     }
 
-    RecordBuilder effectiveGroup(String value) {
-        effectiveGroup = value;
+    /** In group mode: the group acted as, which the record names instead of a user. */
+    RecordBuilder effectiveGroup(AuditRecord.Group group) {
+        effectiveGroup = group;
+        if (effectiveGroup != null) {
+            effectiveUser = null;
+        }
         return this;
     }
 

@@ -13,6 +13,7 @@ import io.github.actas.keycloak.audit.DoorEvent;
 import io.github.actas.keycloak.audit.EndReason;
 import io.github.actas.keycloak.policy.ActAsRequest;
 import io.github.actas.keycloak.policy.Decision;
+import io.github.actas.keycloak.policy.Denial;
 import io.github.actas.keycloak.policy.Mode;
 import io.github.actas.keycloak.policy.Principal;
 import io.github.actas.keycloak.token.ActAsSession;
@@ -50,6 +51,7 @@ import org.keycloak.util.TokenUtil;
  *
  * <ul>
  *   <li>impersonate: {@code subject_token} is the actor's token, {@code requested_subject} the target;</li>
+ *   <li>group: the same with {@code requested_group}; the tokens are about the group's principal;</li>
  *   <li>delegate: {@code subject_token} is the user's own token; the actor is {@code actor_token}'s user or,
  *       with {@code act_as_mode=delegate}, the requesting client's service account;</li>
  *   <li>continuation: a standard exchange of an Act-As token is re-decided for the new client first.</li>
@@ -80,12 +82,12 @@ final class ActAsTokenExchangeProvider extends StandardTokenExchangeProvider {
 
     @Override
     protected Response tokenExchange() {
-        if (kind == ExchangeParameters.Kind.IMPERSONATE) {
+        if (kind == ExchangeParameters.Kind.IMPERSONATE || kind == ExchangeParameters.Kind.GROUP) {
             event.event(EventType.IMPERSONATE);
         }
         if (kind != ExchangeParameters.Kind.CONTINUATION) {
-            Mode mode = kind == ExchangeParameters.Kind.DELEGATE ? Mode.DELEGATE
-                    : kind == ExchangeParameters.Kind.GROUP ? Mode.GROUP : Mode.IMPERSONATE;
+            // A malformed request is recorded as the impersonation it most likely tried to be.
+            Mode mode = kind.mode() != null ? kind.mode() : Mode.IMPERSONATE;
             facts = ActingFacts.request(mode, null, null, null, null, null, null, client.getClientId());
         }
         try {
@@ -95,6 +97,7 @@ final class ActAsTokenExchangeProvider extends StandardTokenExchangeProvider {
             ExchangeParameters parameters = ExchangeParameters.parse(kind, formParams);
             switch (kind) {
                 case IMPERSONATE:
+                case GROUP:
                     return impersonate(parameters);
                 case DELEGATE:
                     return delegate(parameters);
@@ -120,8 +123,11 @@ final class ActAsTokenExchangeProvider extends StandardTokenExchangeProvider {
         }
     }
 
+    /** Impersonation of a user ({@code requested_subject}) or of a group's principal ({@code requested_group}). */
     private Response impersonate(ExchangeParameters parameters) {
-        facts = facts.target(null, parameters.requestedSubject).withReason(parameters.reason);
+        Mode mode = kind.mode();
+        String requested = mode == Mode.GROUP ? parameters.requestedGroup : parameters.requestedSubject;
+        facts = (mode == Mode.GROUP ? facts.group(null, requested) : facts.target(null, requested)).withReason(parameters.reason);
         ExchangeTokens.requireConfidentialClient(client);
         AuthenticationManager.AuthResult actorAuth = verify(parameters.subjectToken, ExchangeParameters.SUBJECT_TOKEN);
         AccessToken actorToken = actorAuth.token();
@@ -134,13 +140,21 @@ final class ActAsTokenExchangeProvider extends StandardTokenExchangeProvider {
         validateAudience(actorToken, true, audience);
         String scope = requestedScope(actorToken, audience, requestedTokenType);
 
-        Decision decision = decide(requests, requests.request(actor, Mode.IMPERSONATE, parameters.requestedSubject,
-                parameters.reason, actorToken.getAcr(), clientIds(audience)));
+        ActAsRequest request = requests.request(actor, mode, requested, parameters.reason, actorToken.getAcr(),
+                clientIds(audience));
+        Decision decision = decide(requests, request);
         UserModel target = requests.targetOf(decision);
+        if (target == null) {
+            // Allowed a moment ago, removed since: as if it had never existed.
+            throw ExchangeException.refused(Refusals.of(Denial.TARGET_NOT_FOUND, request));
+        }
         facts = facts.target(target.getId(), target.getUsername());
+        if (decision.group() != null) {
+            facts = facts.group(decision.group().id(), decision.group().path());
+        }
         validateConsents(target, scope);
 
-        ActAsSession notes = ActAsSession.starting(decision, Mode.IMPERSONATE, actor, issuer(), client.getClientId(),
+        ActAsSession notes = ActAsSession.starting(decision, mode, actor, issuer(), client.getClientId(),
                 parameters.reason, actorToken.getAcr(), null, null, null, Time.currentTime());
         return issue(target, decision, notes, actorAuth.session(), requestedTokenType, audience, scope);
     }

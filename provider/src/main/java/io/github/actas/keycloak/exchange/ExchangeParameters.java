@@ -28,10 +28,25 @@ final class ExchangeParameters {
 
     static final int MAX_TOKEN_LENGTH = 65_536;
     static final int MAX_NAME_LENGTH = 255;
+    /** A group path (names joined by slashes) or id. */
+    static final int MAX_GROUP_LENGTH = 1000;
     static final int MAX_REASON_LENGTH = ActAsRequest.MAX_REASON_LENGTH;
 
     /** Which Act-As door a request is for; MALFORMED: an Act-As request that cannot be read unambiguously. */
-    enum Kind { IMPERSONATE, DELEGATE, GROUP, CONTINUATION, MALFORMED }
+    enum Kind {
+        IMPERSONATE(Mode.IMPERSONATE), DELEGATE(Mode.DELEGATE), GROUP(Mode.GROUP), CONTINUATION(null), MALFORMED(null);
+
+        private final Mode mode;
+
+        Kind(Mode mode) {
+            this.mode = mode;
+        }
+
+        /** The acting mode a request of this kind asks for (null: a continuation or a malformed request). */
+        Mode mode() {
+            return mode;
+        }
+    }
 
     /** The parameters that make a request Act-As's. */
     private static final List<String> ACT_AS_PARAMETERS = List.of(REQUESTED_SUBJECT, REQUESTED_GROUP, ACTOR_TOKEN,
@@ -45,18 +60,17 @@ final class ExchangeParameters {
     final String subjectToken;
     final String actorToken;
     final String requestedSubject;
+    final String requestedGroup;
     final String reason;
 
-    private ExchangeParameters(Kind kind, String subjectToken, String actorToken, String requestedSubject, String reason) {
+    private ExchangeParameters(Kind kind, String subjectToken, String actorToken, String requestedSubject,
+                               String requestedGroup, String reason) {
         this.kind = kind;
         this.subjectToken = subjectToken;
         this.actorToken = actorToken;
         this.requestedSubject = requestedSubject;
+        this.requestedGroup = requestedGroup;
         this.reason = reason;
-    }
-
-    Mode mode() {
-        return kind == Kind.DELEGATE ? Mode.DELEGATE : kind == Kind.GROUP ? Mode.GROUP : Mode.IMPERSONATE;
     }
 
     /**
@@ -114,13 +128,14 @@ final class ExchangeParameters {
         String mode = optional(form, ACT_AS_MODE, 32);
         if (mode != null) {
             Mode requested = Mode.fromWireName(mode);
-            if (requested == null || requested == Mode.GROUP) {
-                throw ExchangeException.invalidRequest("act_as_mode must be 'impersonate' or 'delegate'");
+            if (requested == null) {
+                throw ExchangeException.invalidRequest("act_as_mode must be 'impersonate', 'delegate' or 'group'");
             }
-            Mode detected = kind == Kind.DELEGATE ? Mode.DELEGATE : kind == Kind.IMPERSONATE ? Mode.IMPERSONATE : null;
+            Mode detected = kind == Kind.CONTINUATION ? null : kind.mode();
             if (requested != detected) {
                 throw ExchangeException.invalidRequest(requested == Mode.IMPERSONATE
                         ? "act_as_mode=impersonate needs requested_subject"
+                        : requested == Mode.GROUP ? "act_as_mode=group needs requested_group"
                         : "act_as_mode=delegate cannot be combined with requested_subject or requested_group");
             }
         }
@@ -157,15 +172,18 @@ final class ExchangeParameters {
                 throw ExchangeException.invalidRequest("requested_subject and actor_token cannot be combined");
             }
         }
+        String requestedGroup = null;
         if (kind == Kind.GROUP) {
-            required(form, REQUESTED_GROUP, 1000);
-            throw ExchangeException.invalidRequest("group mode (requested_group) is not available in this version of Act-As");
+            requestedGroup = required(form, REQUESTED_GROUP, MAX_GROUP_LENGTH);
+            if (actorToken != null) {
+                throw ExchangeException.invalidRequest("requested_group and actor_token cannot be combined");
+            }
         }
         String reason = optional(form, REASON, MAX_REASON_LENGTH);
         if (reason == null && form.containsKey(REASON)) {
             throw ExchangeException.invalidRequest("reason is empty");
         }
-        return new ExchangeParameters(kind, subjectToken, actorToken, requestedSubject, reason);
+        return new ExchangeParameters(kind, subjectToken, actorToken, requestedSubject, requestedGroup, reason);
     }
 
     /** Tokens are verified cryptographically later; only their presence and size are checked here. */

@@ -30,10 +30,10 @@ import org.keycloak.sessions.AuthenticationSessionModel;
 
 /**
  * The "act as" step of a browser flow. Placed last, after the actor has signed in (and after the optional
- * step-up subflow), it does nothing unless the authorization request carried {@code act_as}. Then it
- * asks the policy, shows a confirmation page (target, grant, duration, a reason field when the grant
- * wants one) and, on Confirm, switches the browser to a new user session of the target that records
- * the actor. The actor's own session is carried over, so Stop can return to it.
+ * step-up subflow), it does nothing unless the authorization request carried {@code act_as} (a user) or
+ * {@code act_as_group} (a group). Then it asks the policy, shows a confirmation page (target, grant,
+ * duration, a reason field when the grant wants one) and, on Confirm, switches the browser to a new user
+ * session of the target (for a group, of the group's principal) that records the actor. The actor's own session is carried over, so Stop can return to it.
  *
  * <p>The switch holds for the request that makes it, so it happens only when the sign-in ends right
  * there ({@link AfterTheSwitch}); otherwise acting is refused. Without {@code act_as} the step guards
@@ -41,8 +41,9 @@ import org.keycloak.sessions.AuthenticationSessionModel;
  */
 final class ActAsAuthenticator implements Authenticator {
 
-    /** Auth note: the target's username while the confirmation page is shown. */
+    /** Auth notes: the target's name (a username, or a group's path) and the mode while the confirmation page is shown. */
     private static final String PENDING_TARGET = "act-as.pending.target";
+    private static final String PENDING_MODE = "act-as.pending.mode";
 
     static final String TEMPLATE = "act-as-confirm.ftl";
 
@@ -56,27 +57,30 @@ final class ActAsAuthenticator implements Authenticator {
     public void authenticate(AuthenticationFlowContext context) {
         AuthenticationSessionModel authSession = context.getAuthenticationSession();
         BrowserActing acting = new BrowserActing(session, authSession);
-        String group = ActAsRequestParameters.get(authSession, ActAsRequestParameters.ACT_AS_GROUP);
-        if (group != null) {
-            refuse(context, acting, null, group, null, null, null, "actAsGroupNotAvailable", "group mode is not available");
-            return;
-        }
-        String target = ActAsRequestParameters.get(authSession, ActAsRequestParameters.ACT_AS);
-        if (target == null) {
+        BrowserActing.Asked asked = BrowserActing.asked(authSession);
+        if (asked == null) {
             new RunningSessionGuard(session, acting).guard(context);
             return;
         }
+        if (asked.ambiguous()) {
+            refuse(context, acting, Mode.GROUP, null, asked.name(), null, null, null, "actAsUserOrGroup",
+                    "act_as and act_as_group cannot be combined");
+            return;
+        }
+        Mode mode = asked.mode();
+        String target = asked.name();
         UserModel actor = context.getUser();
         String reason = ActAsRequestParameters.get(authSession, ActAsRequestParameters.REASON);
-        ActAsRequest request = acting.request(actor, target, reason);
+        ActAsRequest request = acting.request(actor, mode, target, reason);
         Decision decision = acting.decide(request);
         if (decision.allowed() || decision.denial() == Denial.REASON_REQUIRED && decision.pendingGrant() != null) {
-            UserModel targetUser = userOf(acting.realm(), decision);
+            UserModel targetUser = acting.targetOf(decision);
             Grant grant = decision.allowed() ? decision.grant() : decision.pendingGrant();
-            if (refusedByWhatFollows(context, acting, actor, target, targetUser, grant, reason)) {
+            if (refusedByWhatFollows(context, acting, request, targetUser, grant)) {
                 return;
             }
             authSession.setAuthNote(PENDING_TARGET, target);
+            authSession.setAuthNote(PENDING_MODE, mode.wireName());
             context.challenge(confirmationPage(context, decision, reason, null));
             return;
         }
@@ -89,13 +93,14 @@ final class ActAsAuthenticator implements Authenticator {
         BrowserActing acting = new BrowserActing(session, authSession);
         MultivaluedMap<String, String> form = context.getHttpRequest().getDecodedFormParameters();
         String target = authSession.getAuthNote(PENDING_TARGET);
+        Mode mode = Mode.fromWireName(authSession.getAuthNote(PENDING_MODE));
         UserModel actor = context.getUser();
-        if (target == null) {
+        if (target == null || mode == null) {
             context.failure(AuthenticationFlowError.INTERNAL_ERROR);
             return;
         }
         if (form.containsKey("cancel")) {
-            authSession.removeAuthNote(PENDING_TARGET);
+            forgetPending(authSession);
             if (ActAsRequestParameters.CANCEL_DENY.equals(ActAsRequestParameters.get(authSession, ActAsRequestParameters.ON_CANCEL))) {
                 context.cancelLogin(); // the client receives error=access_denied
             } else {
@@ -106,16 +111,16 @@ final class ActAsAuthenticator implements Authenticator {
         }
         String reason = trimToNull(form.getFirst("reason"));
         if (reason != null && reason.length() > ActAsRequest.MAX_REASON_LENGTH) {
-            context.challenge(confirmationPage(context, acting.decide(acting.request(actor, target, null)), null,
+            context.challenge(confirmationPage(context, acting.decide(acting.request(actor, mode, target, null)), null,
                     "actAsReasonTooLong"));
             return;
         }
         // Decided again at the moment of acting: grants, users and sessions may have changed meanwhile.
-        ActAsRequest request = acting.request(actor, target, reason);
+        ActAsRequest request = acting.request(actor, mode, target, reason);
         Decision decision = acting.decide(request);
         if (!decision.allowed()) {
             if (decision.denial() == Denial.REASON_REQUIRED && decision.pendingGrant() != null) {
-                acting.auditDenied(actor, target, userOf(acting.realm(), decision), decision.pendingGrant().name(), reason,
+                acting.auditDenied(actor, mode, target, acting.knownTargetOf(decision), decision.pendingGrant().name(), reason,
                         reason == null ? "a reason is required" : "the reason does not match the required form");
                 context.challenge(confirmationPage(context, decision, reason,
                         reason == null ? "actAsReasonRequired" : "actAsReasonInvalid"));
@@ -124,8 +129,8 @@ final class ActAsAuthenticator implements Authenticator {
             refuseDecision(context, acting, actor, request, decision);
             return;
         }
-        UserModel targetUser = userOf(acting.realm(), decision);
-        if (refusedByWhatFollows(context, acting, actor, target, targetUser, decision.grant(), reason)) {
+        UserModel targetUser = acting.targetOf(decision);
+        if (refusedByWhatFollows(context, acting, request, targetUser, decision.grant())) {
             return;
         }
         start(context, acting, request, targetUser, decision);
@@ -141,14 +146,14 @@ final class ActAsAuthenticator implements Authenticator {
         acting.endReplacedSession(actor);
         UserSessionModel actorSession = CarriedActorSession.carry(session, realm, actor, original, authSession.getProtocol());
 
-        ActAsSession notes = ActAsSession.starting(decision, Mode.IMPERSONATE, request.actor(),
+        ActAsSession notes = ActAsSession.starting(decision, request.mode(), request.actor(),
                 Urls.realmIssuer(session.getContext().getUri().getBaseUri(), realm.getName()),
                 acting.client().getClientId(), request.reason(), request.acr(), null, null, null, Time.currentTime());
         UserSessionModel targetSession = new ActingSessions(session).start(realm, target, notes, decision);
         targetSession.setNote(CarriedActorSession.ACTOR_SESSION_NOTE, actorSession.getId());
         targetSession.setNote(ActAsSession.STOP_SECRET, SecretGenerator.getInstance().randomString(43));
 
-        authSession.removeAuthNote(PENDING_TARGET);
+        forgetPending(authSession);
         authSession.setAuthNote(AbstractUsernameFormAuthenticator.ATTEMPTED_USERNAME, target.getUsername());
         context.clearUser(); // Keycloak refuses to replace an authenticated user (USER_CONFLICT) otherwise
         context.setUser(target);
@@ -160,9 +165,11 @@ final class ActAsAuthenticator implements Authenticator {
     }
 
     /** Refuses (and audits) when the sign-in would not end with the switch to {@code targetUser}. */
-    private boolean refusedByWhatFollows(AuthenticationFlowContext context, BrowserActing acting, UserModel actor,
-                                         String target, UserModel targetUser, Grant grant, String reason) {
-        AfterTheSwitch.Obstacle obstacle = AfterTheSwitch.check(context, targetUser);
+    private boolean refusedByWhatFollows(AuthenticationFlowContext context, BrowserActing acting, ActAsRequest request,
+                                         UserModel targetUser, Grant grant) {
+        AfterTheSwitch.Obstacle obstacle = targetUser == null
+                ? new AfterTheSwitch.Obstacle("actAsNotPermitted", "the target no longer exists")
+                : AfterTheSwitch.check(context, targetUser);
         if (obstacle == null) {
             return false;
         }
@@ -170,8 +177,8 @@ final class ActAsAuthenticator implements Authenticator {
             BrowserActing.LOG.warnf("Act-As refused acting in realm %s: the browser flow '%s' has enabled steps after the"
                     + " act-as step; make it the last step", acting.realm().getName(), context.getTopLevelFlow().getAlias());
         }
-        refuse(context, acting, actor, target, targetUser, grant == null ? null : grant.name(), reason,
-                obstacle.messageKey(), obstacle.why());
+        refuse(context, acting, request.mode(), context.getUser(), request.targetName(), targetUser,
+                grant == null ? null : grant.name(), request.reason(), obstacle.messageKey(), obstacle.why());
         return true;
     }
 
@@ -180,32 +187,35 @@ final class ActAsAuthenticator implements Authenticator {
         Denial denial = decision.denial();
         Grant grant = decision.pendingGrant();
         Refusals refusal = Refusals.of(denial, request);
-        refuse(context, acting, actor, request.target(), denial.revealsTarget() ? null : userOf(acting.realm(), decision),
+        refuse(context, acting, request.mode(), actor, request.targetName(),
+                denial.revealsTarget() ? null : acting.knownTargetOf(decision),
                 grant == null ? null : grant.name(), request.reason(), refusal.pageKey(), refusal.audit());
     }
 
-    private void refuse(AuthenticationFlowContext context, BrowserActing acting, UserModel actor, String targetName,
-                        UserModel target, String grant, String reason, String messageKey, String why) {
-        context.getAuthenticationSession().removeAuthNote(PENDING_TARGET);
-        acting.auditDenied(actor == null ? context.getUser() : actor, targetName, target, grant, reason, why);
+    private void refuse(AuthenticationFlowContext context, BrowserActing acting, Mode mode, UserModel actor,
+                        String targetName, UserModel target, String grant, String reason, String messageKey, String why) {
+        forgetPending(context.getAuthenticationSession());
+        acting.auditDenied(actor == null ? context.getUser() : actor, mode, targetName, target, grant, reason, why);
         context.failure(AuthenticationFlowError.ACCESS_DENIED,
                 BrowserActing.errorPage(context, messageKey, targetName, acting.client().getClientId()));
     }
 
+    private static void forgetPending(AuthenticationSessionModel authSession) {
+        authSession.removeAuthNote(PENDING_TARGET);
+        authSession.removeAuthNote(PENDING_MODE);
+    }
+
     private Response confirmationPage(AuthenticationFlowContext context, Decision decision, String reason, String error) {
         Grant grant = decision.allowed() ? decision.grant() : decision.pendingGrant();
-        UserModel target = userOf(context.getRealm(), decision);
+        UserModel target = decision.target() == null ? null : session.users().getUserById(context.getRealm(), decision.target().id());
         LoginFormsProvider form = context.form()
-                .setAttribute("actAs", new ConfirmationPage(context.getUser(), target, grant, decision.durationSeconds(),
+                .setAttribute("actAs", new ConfirmationPage(context.getUser(), target,
+                        decision.group() == null ? null : decision.group().path(), grant, decision.durationSeconds(),
                         !decision.allowed(), reason));
         if (error != null) {
             form.setError(error);
         }
         return form.createForm(TEMPLATE);
-    }
-
-    private UserModel userOf(RealmModel realm, Decision decision) {
-        return decision.target() == null ? null : session.users().getUserById(realm, decision.target().id());
     }
 
     private static String trimToNull(String value) {

@@ -2,6 +2,7 @@ package io.github.actas.keycloak.login;
 
 import java.util.List;
 
+import io.github.actas.keycloak.acting.ActAsRequestParameters;
 import io.github.actas.keycloak.acting.ActingRequests;
 import io.github.actas.keycloak.acting.SessionEnds;
 import io.github.actas.keycloak.audit.ActAsAuditProvider;
@@ -10,6 +11,7 @@ import io.github.actas.keycloak.audit.EndReason;
 import io.github.actas.keycloak.policy.ActAsRequest;
 import io.github.actas.keycloak.policy.Decision;
 import io.github.actas.keycloak.policy.Mode;
+import io.github.actas.keycloak.store.GroupPrincipals;
 import io.github.actas.keycloak.token.ActAsSession;
 import jakarta.ws.rs.core.Response;
 import org.jboss.logging.Logger;
@@ -75,16 +77,50 @@ final class BrowserActing {
     }
 
     /**
-     * The request of {@code actorUser} to act as {@code target} in this sign-in. Acting from a browser session
-     * that already acts (an Act-As session, Keycloak's impersonation) is a chain, which the policy refuses.
+     * What the authorization request asks to act as: {@code act_as} (a user) or {@code act_as_group} (a group).
+     *
+     * @return null when it asks for neither
      */
-    ActAsRequest request(UserModel actorUser, String target, String reason) {
+    static Asked asked(AuthenticationSessionModel authSession) {
+        String group = ActAsRequestParameters.get(authSession, ActAsRequestParameters.ACT_AS_GROUP);
+        String user = ActAsRequestParameters.get(authSession, ActAsRequestParameters.ACT_AS);
+        if (group == null && user == null) {
+            return null;
+        }
+        return new Asked(group != null ? Mode.GROUP : Mode.IMPERSONATE, group != null ? group : user, group != null && user != null);
+    }
+
+    /**
+     * @param name      the username or id asked for, or in group mode the group's path or id
+     * @param ambiguous both {@code act_as} and {@code act_as_group} were given (refused)
+     */
+    record Asked(Mode mode, String name, boolean ambiguous) {
+    }
+
+    /**
+     * The request of {@code actorUser} to act as {@code target} (a user, or in {@link Mode#GROUP} a group) in this
+     * sign-in. Acting from a browser session that already acts (an Act-As session, Keycloak's impersonation) is a
+     * chain, which the policy refuses.
+     */
+    ActAsRequest request(UserModel actorUser, Mode mode, String target, String reason) {
         AuthenticationManager.AuthResult sso = ssoSession();
         boolean alreadyActing = sso != null && sso.user().getId().equals(actorUser.getId())
                 && ActingRequests.alreadyActing(sso.session(), null);
         ActingRequests requests = requests();
-        return requests.request(requests.actor(actorUser, alreadyActing), Mode.IMPERSONATE, target, reason, currentAcr(),
-                List.of());
+        return requests.request(requests.actor(actorUser, alreadyActing), mode, target, reason, currentAcr(), List.of());
+    }
+
+    /** The user an allowed (or pending) decision acts as: the target, or a group's principal (made on first use). */
+    UserModel targetOf(Decision decision) {
+        return requests().targetOf(decision);
+    }
+
+    /** The same for a refusal's record, without making anything: a group's principal only if it exists. */
+    UserModel knownTargetOf(Decision decision) {
+        if (decision.group() != null) {
+            return new GroupPrincipals(session).find(realm, decision.group().id());
+        }
+        return decision.target() == null ? null : session.users().getUserById(realm, decision.target().id());
     }
 
     Decision decide(ActAsRequest request) {
@@ -96,12 +132,26 @@ final class BrowserActing {
         return requests().acrLevel(acr);
     }
 
-    /** Records a refusal (in its own transaction: the authentication is about to fail) and its event. */
-    void auditDenied(UserModel actorUser, String targetName, UserModel target, String grant, String reason, String why) {
-        ActingFacts facts = ActingFacts.request(Mode.IMPERSONATE, actorUser.getId(), actorUser.getUsername(), null,
+    /**
+     * Records a refusal (in its own transaction: the authentication is about to fail) and its event.
+     *
+     * @param targetName the user, or in group mode the group, as asked for
+     * @param target     the user acted as (a group's principal in group mode) when known, else null
+     */
+    void auditDenied(UserModel actorUser, Mode mode, String targetName, UserModel target, String grant, String reason,
+                     String why) {
+        ActingFacts facts = ActingFacts.request(mode, actorUser.getId(), actorUser.getUsername(), null,
                 target == null ? null : target.getId(), target == null ? targetName : target.getUsername(), reason,
                 client.getClientId()).underGrant(grant);
+        if (mode == Mode.GROUP) {
+            facts = facts.group(GroupPrincipals.groupIdOf(target), targetName);
+        }
         session.getProvider(ActAsAuditProvider.class).denied(realm, facts, why, null, null);
+    }
+
+    /** How pages name what a session acts as: the target's username, or {@code group /path}. */
+    static String actingAs(UserModel target, ActAsSession notes) {
+        return notes != null && notes.group() != null ? "group " + notes.group().path() : target.getUsername();
     }
 
     /**

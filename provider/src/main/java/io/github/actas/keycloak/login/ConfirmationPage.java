@@ -9,15 +9,21 @@ public final class ConfirmationPage {
 
     private final UserModel actor;
     private final UserModel target;
+    private final String groupPath;
     private final Grant grant;
     private final int durationSeconds;
     private final boolean reasonMissing;
     private final String reason;
 
-    ConfirmationPage(UserModel actor, UserModel target, Grant grant, int durationSeconds, boolean reasonMissing,
-                     String reason) {
+    /**
+     * @param target    the user acted as (null in group mode)
+     * @param groupPath in group mode, the group acted as; else null
+     */
+    ConfirmationPage(UserModel actor, UserModel target, String groupPath, Grant grant, int durationSeconds,
+                     boolean reasonMissing, String reason) {
         this.actor = actor;
         this.target = target;
+        this.groupPath = groupPath;
         this.grant = grant;
         this.durationSeconds = durationSeconds;
         this.reasonMissing = reasonMissing;
@@ -28,8 +34,14 @@ public final class ConfirmationPage {
         return actor.getUsername();
     }
 
+    /** Whether the page is about acting as a group. */
+    public boolean isGroup() {
+        return groupPath != null;
+    }
+
+    /** The user's username, or in group mode the group's path. */
     public String getTargetUsername() {
-        return target == null ? "" : target.getUsername();
+        return groupPath != null ? groupPath : target == null ? "" : target.getUsername();
     }
 
     /** "First Last" when the target has a name, else empty. */

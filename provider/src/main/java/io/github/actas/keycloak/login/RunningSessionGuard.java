@@ -76,10 +76,11 @@ final class RunningSessionGuard {
 
     private void refuse(AuthenticationFlowContext context, UserModel actor, ActAsSession notes, String messageKey, String why) {
         UserModel target = context.getUser();
+        String name = notes.group() != null ? notes.group().path() : target.getUsername();
         if (actor != null) {
-            acting.auditDenied(actor, target.getUsername(), target, notes.grantName(), notes.reason(), why);
+            acting.auditDenied(actor, notes.mode(), name, target, notes.grantName(), notes.reason(), why);
         }
         context.failure(AuthenticationFlowError.ACCESS_DENIED,
-                BrowserActing.errorPage(context, messageKey, target.getUsername(), acting.client().getClientId()));
+                BrowserActing.errorPage(context, messageKey, BrowserActing.actingAs(target, notes), acting.client().getClientId()));
     }
 }

@@ -38,13 +38,13 @@ final class StepUpCondition implements ConditionalAuthenticator, AuthenticationF
     @Override
     public boolean matchCondition(AuthenticationFlowContext context) {
         AuthenticationSessionModel authSession = context.getAuthenticationSession();
-        String target = ActAsRequestParameters.get(authSession, ActAsRequestParameters.ACT_AS);
+        BrowserActing.Asked asked = BrowserActing.asked(authSession);
         UserModel actor = context.getUser();
-        if (target == null || actor == null) {
+        if (asked == null || asked.ambiguous() || actor == null) {
             return false;
         }
         BrowserActing acting = new BrowserActing(context.getSession(), authSession);
-        Decision decision = acting.decide(acting.request(actor, target,
+        Decision decision = acting.decide(acting.request(actor, asked.mode(), asked.name(),
                 ActAsRequestParameters.get(authSession, ActAsRequestParameters.REASON)));
         if (decision.allowed() || decision.pendingGrant() == null || decision.pendingGrant().requireAcr() == null) {
             return false;

@@ -74,6 +74,12 @@ public class ActAsSessionEntity {
     @Column(name = "PARENT_ID", length = 36)
     private String parentId;
 
+    @Column(name = "GROUP_ID", length = 36)
+    private String groupId;
+
+    @Column(name = "GROUP_PATH", length = 1000)
+    private String groupPath;
+
     protected ActAsSessionEntity() {
         // for JPA
     }
@@ -81,7 +87,7 @@ public class ActAsSessionEntity {
     /** A running session's row, written in the transaction that starts it. */
     public ActAsSessionEntity(String id, String realmId, String mode, String actorId, String actorUsername, String targetId,
                               String targetUsername, String grantId, String grantName, String clientId, String reason,
-                              long started, long expires, String parentId) {
+                              long started, long expires, String parentId, String groupId, String groupPath) {
         this.id = id;
         this.realmId = realmId;
         this.mode = mode;
@@ -96,6 +102,8 @@ public class ActAsSessionEntity {
         this.started = started;
         this.expires = expires;
         this.parentId = parentId;
+        this.groupId = groupId;
+        this.groupPath = groupPath;
     }
 
     public String getId() {
@@ -148,6 +156,15 @@ public class ActAsSessionEntity {
 
     public String getParentId() {
         return parentId;
+    }
+
+    /** @return in group mode, the group acted as (the target is then its principal), else null */
+    public String getGroupId() {
+        return groupId;
+    }
+
+    public String getGroupPath() {
+        return groupPath;
     }
 
     /** The only change a row sees: its hard end moves earlier (a grant was shortened). */

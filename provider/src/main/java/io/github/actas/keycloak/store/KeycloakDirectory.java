@@ -28,6 +28,8 @@ public final class KeycloakDirectory implements Directory {
 
     /** Longer inputs cannot be usernames, ids or paths Keycloak stores: refuse without a lookup. */
     private static final int MAX_LOOKUP_LENGTH = 255;
+    /** Group paths are names joined by slashes; longer ones are refused without a lookup. */
+    public static final int MAX_GROUP_PATH_LENGTH = 1000;
 
     private final KeycloakSession session;
     private final RealmModel realm;
@@ -53,7 +55,10 @@ public final class KeycloakDirectory implements Directory {
         return user == null ? null : principal(user);
     }
 
-    /** @return the Keycloak user with this username or id in this realm, or null */
+    /**
+     * @return the Keycloak user with this username or id in this realm, or null; a group's principal is no
+     *         person and never a user target, so it is not found here
+     */
     public UserModel findUserModel(String usernameOrId) {
         if (usernameOrId == null || usernameOrId.isBlank() || usernameOrId.length() > MAX_LOOKUP_LENGTH) {
             return null;
@@ -62,7 +67,7 @@ public final class KeycloakDirectory implements Directory {
         if (user == null) {
             user = session.users().getUserById(realm, usernameOrId);
         }
-        return user;
+        return user == null || GroupPrincipals.is(user) ? null : user;
     }
 
     @Override
@@ -71,12 +76,15 @@ public final class KeycloakDirectory implements Directory {
         return group == null ? null : group(group);
     }
 
-    /** @return the Keycloak group with this path in this realm, or null */
-    public GroupModel findGroupModel(String path) {
-        if (path == null || !path.startsWith("/") || path.length() > MAX_LOOKUP_LENGTH * 4) {
+    /** @return the Keycloak group with this path (starting with {@code /}) or id in this realm, or null */
+    public GroupModel findGroupModel(String pathOrId) {
+        if (pathOrId == null || pathOrId.isBlank() || pathOrId.length() > MAX_GROUP_PATH_LENGTH) {
             return null;
         }
-        return KeycloakModelUtils.findGroupByPath(session, realm, path);
+        GroupModel group = pathOrId.startsWith("/") ? KeycloakModelUtils.findGroupByPath(session, realm, pathOrId)
+                : pathOrId.length() > MAX_LOOKUP_LENGTH ? null : session.groups().getGroupById(realm, pathOrId);
+        // An organization's internal groups are Keycloak's business, not a target.
+        return group == null || group.getType() != GroupModel.Type.REALM ? null : group;
     }
 
     /** Resolves a group's paths (with ancestors) and the administrative roles it and its ancestors grant. */
@@ -151,6 +159,8 @@ public final class KeycloakDirectory implements Directory {
                 .roles(roles)
                 .adminRoles(adminRoles)
                 .serviceAccountOf(serviceAccountOf)
+                // A group's principal only ever holds tokens of acting as its group: it cannot act again.
+                .acting(GroupPrincipals.is(user))
                 .build();
     }
 

@@ -13,7 +13,8 @@ import org.keycloak.util.JsonSerialization;
 
 /**
  * Keycloak's access-token introspection, unchanged, except that for tokens of an Act-As session the
- * {@code act} member is the session's full RFC 8693 claim. (Keycloak itself writes
+ * {@code act} member is the session's full RFC 8693 claim, and a group session's answer names the group
+ * ({@code act_as_group}, {@code username}). (Keycloak itself writes
  * {@code {"sub": <impersonator username>}} there, which would contradict the token.)
  */
 final class ActAsIntrospectionProvider extends AccessTokenIntrospectionProvider<AccessToken> {
@@ -34,7 +35,9 @@ final class ActAsIntrospectionProvider extends AccessTokenIntrospectionProvider<
             if (!metadata.path("active").asBoolean(false)) {
                 return response;
             }
-            metadata.set(ActClaim.CLAIM, JsonSerialization.mapper.valueToTree(ActClaim.of(ActAsSession.of(userSession))));
+            ActAsSession notes = ActAsSession.of(userSession);
+            metadata.set(ActClaim.CLAIM, JsonSerialization.mapper.valueToTree(ActClaim.of(notes)));
+            GroupClaim.stamp(metadata, notes);
             return Response.ok(JsonSerialization.writeValueAsBytes(metadata)).type(MediaType.APPLICATION_JSON_TYPE).build();
         } catch (IOException | ClassCastException e) {
             return response;

@@ -1,6 +1,7 @@
 package io.github.actas.keycloak.token;
 
 import io.github.actas.keycloak.audit.ActingFacts;
+import io.github.actas.keycloak.audit.AuditRecord;
 import io.github.actas.keycloak.policy.Decision;
 import io.github.actas.keycloak.policy.Mode;
 import io.github.actas.keycloak.policy.Principal;
@@ -17,10 +18,12 @@ import org.keycloak.models.UserSessionModel;
  * @param expires        epoch seconds; nothing issued from the session outlives it
  * @param parentId       the Act-As session this one was delegated from (its subject token acted), else null:
  *                       this session never outlives it and ends with it
+ * @param group          in group mode, the group acted as (its id and its path when acting started), else null
  */
 public record ActAsSession(Mode mode, String actorId, String actorUsername, String actorClientId, String issuer,
                            String grantId, String grantName, String clientId, String reason, String acr,
-                           long started, long expires, String nestedAct, String parentId) {
+                           long started, long expires, String nestedAct, String parentId, AuditRecord.Group group) {
+
 
     /** Every Act-As note starts with this. */
     public static final String PREFIX = "act-as.";
@@ -38,6 +41,8 @@ public record ActAsSession(Mode mode, String actorId, String actorUsername, Stri
     static final String EXPIRES = PREFIX + "expires";
     static final String NESTED_ACT = PREFIX + "act";
     static final String PARENT = PREFIX + "parent";
+    static final String GROUP_ID = PREFIX + "group.id";
+    static final String GROUP_PATH = PREFIX + "group.path";
     /**
      * Browser sessions: the secret the banner's Stop must present. Random per session and kept on the
      * server, so nothing an application or a token sees (session ids are in tokens) can be used to forge it.
@@ -72,7 +77,12 @@ public record ActAsSession(Mode mode, String actorId, String actorUsername, Stri
                 parseLong(userSession.getNote(STARTED)),
                 parseLong(userSession.getNote(EXPIRES)),
                 userSession.getNote(NESTED_ACT),
-                userSession.getNote(PARENT));
+                userSession.getNote(PARENT),
+                group(userSession.getNote(GROUP_ID), userSession.getNote(GROUP_PATH)));
+    }
+
+    private static AuditRecord.Group group(String id, String path) {
+        return id == null ? null : new AuditRecord.Group(id, path);
     }
 
     /** @return the epoch second a carried-over actor session ends, or {@link Long#MAX_VALUE} for any other session */
@@ -102,6 +112,10 @@ public record ActAsSession(Mode mode, String actorId, String actorUsername, Stri
         set(userSession, EXPIRES, Long.toString(expires));
         set(userSession, NESTED_ACT, nestedAct);
         set(userSession, PARENT, parentId);
+        if (group != null) {
+            set(userSession, GROUP_ID, group.id());
+            set(userSession, GROUP_PATH, group.path());
+        }
         // Keycloak's own notes: its "Impersonator" protocol mappers and admin console understand them.
         set(userSession, ImpersonationSessionNote.IMPERSONATOR_ID.toString(), actorId);
         set(userSession, ImpersonationSessionNote.IMPERSONATOR_USERNAME.toString(), actorUsername);
@@ -116,14 +130,19 @@ public record ActAsSession(Mode mode, String actorId, String actorUsername, Stri
                                         String reason, String acr, String nestedAct, ActAsSession parent,
                                         String parentId, long now) {
         long latestEnd = parent == null ? Long.MAX_VALUE : parent.expires();
+        AuditRecord.Group group = mode == Mode.GROUP ? new AuditRecord.Group(decision.group().id(), decision.group().path()) : null;
         return new ActAsSession(mode, actor.id(), actor.username(), actor.serviceAccountClientId(), issuer,
                 decision.grant().id(), decision.grant().name(), client, reason, acr, now,
-                Math.min(now + decision.durationSeconds(), latestEnd), nestedAct, parent == null ? null : parentId);
+                Math.min(now + decision.durationSeconds(), latestEnd), nestedAct, parent == null ? null : parentId, group);
     }
 
-    /** What the audit record of a step of this session says, about {@code target} and the session {@code sessionId}. */
+    /**
+     * What the audit record of a step of this session says, about {@code target} (the user the session belongs
+     * to; in group mode the group's principal, and the record names the group) and the session
+     * {@code sessionId}.
+     */
     public ActingFacts facts(String targetId, String targetUsername, String sessionId) {
-        return new ActingFacts(actorId, actorUsername, actorClientId, targetId, targetUsername, null, mode, grantName,
+        return new ActingFacts(actorId, actorUsername, actorClientId, targetId, targetUsername, group, mode, grantName,
                 reason, clientId, sessionId, expires);
     }
 
@@ -135,7 +154,7 @@ public record ActAsSession(Mode mode, String actorId, String actorUsername, Stri
     /** The same session with an earlier hard end (a grant was shortened, or a parent session ends sooner). */
     public ActAsSession endingAt(long newExpires) {
         return new ActAsSession(mode, actorId, actorUsername, actorClientId, issuer, grantId, grantName, clientId,
-                reason, acr, started, newExpires, nestedAct, parentId);
+                reason, acr, started, newExpires, nestedAct, parentId, group);
     }
 
     /** Moves the hard end of a running session earlier; the tokens issued from now on carry it. */

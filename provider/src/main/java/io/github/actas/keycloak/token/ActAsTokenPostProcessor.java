@@ -3,9 +3,11 @@ package io.github.actas.keycloak.token;
 import java.util.Map;
 import java.util.Set;
 
+import io.github.actas.keycloak.store.GroupPrincipals;
 import jakarta.ws.rs.core.Response;
 import org.keycloak.OAuthErrorException;
 import org.keycloak.common.util.Time;
+import org.keycloak.models.AccountRoles;
 import org.keycloak.models.AuthenticatedClientSessionModel;
 import org.keycloak.models.ClientModel;
 import org.keycloak.models.Constants;
@@ -27,9 +29,11 @@ import org.keycloak.services.ErrorResponseException;
  *       client outside the grant's {@code clients} gets nothing, and a shortened grant shortens the session);</li>
  *   <li>sets the {@code act} claim (replacing anything a mapper put there, so a mapper cannot forge or hide
  *       the actor) and caps {@code exp} at the session's hard end;</li>
- *   <li>leaves out the account console's managing roles: acting never changes the target's account.</li>
+ *   <li>leaves out the account console's managing roles: acting never changes the target's account;</li>
+ *   <li>names the group in tokens of a group session ({@link GroupClaim}).</li>
  * </ul>
  * Tokens of an actor's session carried over while acting stop at the end of the actor's original sign-in.
+ * A group's principal gets no token except from an Act-As group session, whichever flow asks.
  */
 final class ActAsTokenPostProcessor implements TokenPostProcessor {
 
@@ -62,10 +66,14 @@ final class ActAsTokenPostProcessor implements TokenPostProcessor {
             cap(context.refreshToken(), carriedEnd);
             return;
         }
-        if (!ActAsSession.isActAs(userSession)) {
+        ActAsSession notes = ActAsSession.of(userSession);
+        if ((notes == null || notes.group() == null) && GroupPrincipals.is(userSession.getUser())) {
+            // Whatever credential or link an administrator gave it: a group's principal has tokens only as its group.
+            throw refused("a group principal cannot sign in; it only acts for its group through Act-As");
+        }
+        if (notes == null) {
             return;
         }
-        ActAsSession notes = ActAsSession.of(userSession);
         ClientModel client = clientSession.getClient();
         if (!Decided.marked(session, userSession, client)) {
             SessionGate.Admission admission = session.getProvider(SessionGate.class)
@@ -80,7 +88,16 @@ final class ActAsTokenPostProcessor implements TokenPostProcessor {
         AccessToken accessToken = context.accessToken();
         if (accessToken != null) {
             ActClaim.stamp(accessToken, act, notes.expires());
+            GroupClaim.stamp(accessToken, notes);
             withoutAccountManagement(accessToken);
+            if (notes.group() != null && Constants.ACCOUNT_CONSOLE_CLIENT_ID.equals(client.getClientId())) {
+                // The account console cannot even start without reading its user: a group's principal holds no
+                // account roles, so the console's own token (and no other) may read the placeholder profile.
+                accessToken.addAccess(Constants.ACCOUNT_MANAGEMENT_CLIENT_ID).addRole(AccountRoles.VIEW_PROFILE);
+                if (!accessToken.hasAudience(Constants.ACCOUNT_MANAGEMENT_CLIENT_ID)) {
+                    accessToken.addAudience(Constants.ACCOUNT_MANAGEMENT_CLIENT_ID); // the account API wants to be named
+                }
+            }
         }
         RefreshToken refreshToken = context.refreshToken();
         if (refreshToken != null) {

@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import org.jboss.logging.Logger;
+import org.keycloak.representations.IDToken;
 import org.keycloak.representations.JsonWebToken;
 import org.keycloak.util.JsonSerialization;
 
@@ -45,6 +46,9 @@ public final class ActClaim {
      */
     public static void stamp(JsonWebToken token, ActAsSession session) {
         stamp(token, of(session), session.expires());
+        if (token instanceof IDToken idToken) {
+            GroupClaim.stamp(idToken, session);
+        }
     }
 
     static void stamp(JsonWebToken token, Map<String, Object> act, long expires) {

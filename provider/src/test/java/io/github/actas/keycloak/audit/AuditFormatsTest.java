@@ -47,11 +47,12 @@ class AuditFormatsTest {
     @Test
     void recordsOfAGroupAndOfAnEndedSessionCarryThoseFields() throws Exception {
         AuditRecord ended = TestRecord.of(RecordType.ENDED).id("rec-2").time(0)
-                .realm("realm-id", "acme").initiatingUser("a-id", "admin1").effectiveGroup("/support")
+                .realm("realm-id", "acme").initiatingUser("a-id", "admin1").effectiveGroup("g-id", "/support")
                 .endedBy("b-id", "admin2").reason("quote \" and\nnewline").build();
         JsonNode json = new ObjectMapper().readTree(AuditJson.records(List.of(STARTED, ended)));
         assertThat(json).hasSize(2);
-        assertThat(json.get(1).get("effectiveGroup").asText()).isEqualTo("/support");
+        assertThat(json.get(1).get("effectiveGroup").get("path").asText()).isEqualTo("/support");
+        assertThat(json.get(1).get("effectiveGroup").get("id").asText()).isEqualTo("g-id");
         assertThat(json.get(1).has("effectiveUser")).isFalse();
         assertThat(json.get(1).get("endedBy").get("username").asText()).isEqualTo("admin2");
         assertThat(json.get(1).get("reason").asText()).isEqualTo("quote \" and\nnewline");

@@ -12,7 +12,7 @@ public final class TestRecord {
     private String realmName;
     private AuditRecord.Party initiatingUser;
     private AuditRecord.Party effectiveUser;
-    private String effectiveGroup;
+    private AuditRecord.Group effectiveGroup;
     private AuditRecord.Party endedBy;
     private String mode;
     private String grant;
@@ -58,8 +58,8 @@ public final class TestRecord {
         return this;
     }
 
-    public TestRecord effectiveGroup(String value) {
-        effectiveGroup = value;
+    public TestRecord effectiveGroup(String id, String path) {
+        effectiveGroup = new AuditRecord.Group(id, path);
         return this;
     }
 

@@ -38,7 +38,7 @@ class ExchangeParametersTest {
     void parsesAnImpersonation() {
         ExchangeParameters p = ExchangeParameters.parse(Kind.IMPERSONATE,
                 form("subject_token", "tok", "subject_token_type", AT, "requested_subject", "user1", "reason", "T-1"));
-        assertThat(p.mode()).isEqualTo(Mode.IMPERSONATE);
+        assertThat(p.kind.mode()).isEqualTo(Mode.IMPERSONATE);
         assertThat(p.requestedSubject).isEqualTo("user1");
         assertThat(p.reason).isEqualTo("T-1");
         assertThat(p.actorToken).isNull();
@@ -48,7 +48,7 @@ class ExchangeParametersTest {
     void parsesADelegation() {
         ExchangeParameters p = ExchangeParameters.parse(Kind.DELEGATE,
                 form("subject_token", "tok", "subject_token_type", AT, "actor_token", "act", "actor_token_type", AT));
-        assertThat(p.mode()).isEqualTo(Mode.DELEGATE);
+        assertThat(p.kind.mode()).isEqualTo(Mode.DELEGATE);
         assertThat(p.actorToken).isEqualTo("act");
         assertThat(ExchangeParameters.parse(Kind.DELEGATE,
                 form("subject_token", "tok", "subject_token_type", AT, "act_as_mode", "delegate")).actorToken).isNull();
@@ -75,7 +75,22 @@ class ExchangeParametersTest {
         assertInvalid(Kind.DELEGATE, form("subject_token", "t", "subject_token_type", AT, "act_as_mode", "sudo"), "act_as_mode");
         assertInvalid(Kind.IMPERSONATE, form("subject_token", "t", "subject_token_type", AT, "requested_subject", "u",
                 "act_as_mode", "delegate"), "act_as_mode");
-        assertInvalid(Kind.GROUP, form("subject_token", "t", "subject_token_type", AT, "requested_group", "/g"), "group mode");
+        assertInvalid(Kind.GROUP, form("subject_token", "t", "subject_token_type", AT, "requested_group", "/g".repeat(501)),
+                "requested_group");
+        assertInvalid(Kind.GROUP, form("subject_token", "t", "subject_token_type", AT, "requested_group", "/g",
+                "actor_token", "a", "actor_token_type", AT), "cannot be combined");
+        assertInvalid(Kind.DELEGATE, form("subject_token", "t", "subject_token_type", AT, "act_as_mode", "group"),
+                "needs requested_group");
+        assertInvalid(Kind.GROUP, form("subject_token", "t", "subject_token_type", AT, "requested_group", "/g",
+                "act_as_mode", "impersonate"), "act_as_mode");
+    }
+
+    @Test
+    void aGroupRequestNamesItsGroup() {
+        ExchangeParameters p = ExchangeParameters.parse(Kind.GROUP, form("subject_token", "t", "subject_token_type", AT,
+                "requested_group", "/customers/eu", "act_as_mode", "group"));
+        assertThat(p.requestedGroup).isEqualTo("/customers/eu");
+        assertThat(p.kind.mode()).isEqualTo(Mode.GROUP);
     }
 
     private static void assertInvalid(Kind kind, Map<String, List<String>> form, String mentions) {

@@ -16,7 +16,7 @@ public final class LogLine {
         StringBuilder sb = new StringBuilder(160);
         String actor = r.initiatingUser() == null ? "-" : r.initiatingUser().display();
         sb.append(actor);
-        String target = r.effectiveGroup() != null ? r.effectiveGroup()
+        String target = r.effectiveGroup() != null ? r.effectiveGroup().display()
                 : r.effectiveUser() == null ? null : r.effectiveUser().display();
         if (target != null) {
             sb.append(" as (").append(target).append(')');

@@ -44,6 +44,9 @@ class DeliveryFormatsTest {
         AuditRecord grant = TestRecord.of(RecordType.GRANT_CREATED)
                 .initiatingUser(null, "acme-admin").grant("g").build();
         assertThat(LogLine.of(grant)).startsWith("acme-admin type=grant.created");
+        AuditRecord group = TestRecord.of(RecordType.STARTED).initiatingUser("a-id", "admin1")
+                .effectiveGroup("g-id", "/customers/eu").mode(Mode.GROUP).build();
+        assertThat(LogLine.of(group)).startsWith("admin1 as (group:/customers/eu) type=impersonation.started");
     }
 
     @Test

@@ -249,7 +249,7 @@ class GroupPrincipalIT extends KeycloakIT {
         // Password grant.
         Http.Response password = Http.postForm(oidc.tokenUrl(), Map.of("grant_type", "password", "client_id", "app",
                 "client_secret", "app-secret", "username", username, "password", "set-by-an-admin"));
-        TokenExchangeIT.assertRefused(password, 400, "invalid_grant", "group principal");
+        TokenExchangeIT.assertRefused(password, 400, "invalid_grant", "cannot sign in");
 
         // Browser sign-in: the authorization code is never worth a token; the implicit flow answers no token.
         BrowserlessLogin code = BrowserlessLogin.signIn(server.realmUrl(REALM), "code", username, "set-by-an-admin");
@@ -257,7 +257,7 @@ class GroupPrincipalIT extends KeycloakIT {
         Http.Response exchanged = Http.postForm(oidc.tokenUrl(), Map.of("grant_type", "authorization_code",
                 "client_id", "web", "client_secret", "web-secret", "code", code.parameter("code"),
                 "redirect_uri", BrowserlessLogin.REDIRECT));
-        TokenExchangeIT.assertRefused(exchanged, 400, "invalid_grant", "group principal");
+        TokenExchangeIT.assertRefused(exchanged, 400, "invalid_grant", "cannot sign in");
         BrowserlessLogin implicit = BrowserlessLogin.signIn(server.realmUrl(REALM), "token", username, "set-by-an-admin");
         assertThat(implicit.parameter("access_token")).as(implicit.location).isNull();
         // Signed in, then refused when the tokens were built: an error, not the login page again.

@@ -13,7 +13,11 @@ public final class ActAsAdminResource {
     private final AdminAccess access;
     private final AdminEventBuilder adminEvent;
 
-    ActAsAdminResource(KeycloakSession session, RealmModel realm, AdminAccess access, AdminEventBuilder adminEvent) {
+    private final ServiceAccountSettings settings;
+
+    ActAsAdminResource(KeycloakSession session, RealmModel realm, AdminAccess access, AdminEventBuilder adminEvent,
+                       ServiceAccountSettings settings) {
+        this.settings = settings;
         this.session = session;
         this.realm = realm;
         this.access = access;
@@ -33,6 +37,11 @@ public final class ActAsAdminResource {
     @Path("audit")
     public AuditResource audit() {
         return new AuditResource(session, realm, access, adminEvent);
+    }
+
+    @Path("service-accounts")
+    public ServiceAccountsResource serviceAccounts() {
+        return new ServiceAccountsResource(session, realm, access, adminEvent, settings);
     }
 
     @Path("explain")

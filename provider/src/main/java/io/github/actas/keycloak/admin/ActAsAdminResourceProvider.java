@@ -9,10 +9,16 @@ import org.keycloak.services.resources.admin.fgap.AdminPermissionEvaluator;
 /** Mounts {@link ActAsAdminResource} at {@code /admin/realms/{realm}/act-as}. */
 public final class ActAsAdminResourceProvider implements AdminRealmResourceProvider {
 
+    private final ServiceAccountSettings settings;
+
+    ActAsAdminResourceProvider(ServiceAccountSettings settings) {
+        this.settings = settings;
+    }
+
     @Override
     public Object getResource(KeycloakSession session, RealmModel realm, AdminPermissionEvaluator auth,
                               AdminEventBuilder adminEvent) {
-        return new ActAsAdminResource(session, realm, new AdminAccess(auth), adminEvent);
+        return new ActAsAdminResource(session, realm, new AdminAccess(auth), adminEvent, settings);
     }
 
     @Override

@@ -39,6 +39,19 @@ final class AdminAccess {
         return auth.realm().canViewEvents() || canRead();
     }
 
+    /**
+     * Service accounts of a namespace ({@code null}: the whole realm): manage-users, or Keycloak's fine-grained
+     * manage-members of the namespace group (a team lead managing their team's keys without realm rights).
+     */
+    boolean canManageAccounts(GroupModel namespace) {
+        return auth.users().canManage() || namespace != null && auth.groups().canManageMembers(namespace);
+    }
+
+    /** Reading them: view-users, or the right to manage them. */
+    boolean canViewAccounts(GroupModel namespace) {
+        return auth.users().canView() || canManageAccounts(namespace);
+    }
+
     /** Whether the caller may see this user (explain never says more about anyone else). */
     boolean canView(UserModel user) {
         return auth.users().canView(user);

@@ -23,6 +23,13 @@ final class AdminErrors {
         return json(Response.Status.FORBIDDEN, Map.of("errorMessage", message));
     }
 
+    static Response conflict(String field, String message) {
+        Map<String, String> body = new LinkedHashMap<>();
+        body.put("field", field);
+        body.put("errorMessage", message);
+        return json(Response.Status.CONFLICT, body);
+    }
+
     static Response notFound(String message) {
         return json(Response.Status.NOT_FOUND, Map.of("errorMessage", message));
     }

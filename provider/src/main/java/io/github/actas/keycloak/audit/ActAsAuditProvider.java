@@ -120,6 +120,33 @@ public final class ActAsAuditProvider implements Provider {
                 .grant(grantName));
     }
 
+    /**
+     * A service account was created, its key rotated or the account revoked, by the administrator Keycloak
+     * authenticated for the request; the record's effective user is the account ({@code sa:<name>}).
+     */
+    public AuditRecord serviceAccountChanged(RealmModel realm, ServiceAccountChange change, String principalId,
+                                             String accountName) {
+        UserModel admin = session.getContext().getUser();
+        return record(realm, new RecordBuilder(change.type)
+                .initiatingUser(admin == null ? null : admin.getId(), admin == null ? null : admin.getUsername())
+                .effectiveUser(principalId, SERVICE_ACCOUNT_PREFIX + accountName));
+    }
+
+    /** How service accounts name themselves in records and {@code act}: {@code sa:<name>}. */
+    public static final String SERVICE_ACCOUNT_PREFIX = "sa:";
+
+    /** How a service account changed. */
+    public enum ServiceAccountChange {
+        CREATED(RecordType.SERVICE_ACCOUNT_CREATED), ROTATED(RecordType.SERVICE_ACCOUNT_ROTATED),
+        REVOKED(RecordType.SERVICE_ACCOUNT_REVOKED);
+
+        private final RecordType type;
+
+        ServiceAccountChange(RecordType type) {
+            this.type = type;
+        }
+    }
+
     /** How a grant changed. */
     public enum GrantChange {
         CREATED(RecordType.GRANT_CREATED), UPDATED(RecordType.GRANT_UPDATED), DELETED(RecordType.GRANT_DELETED);

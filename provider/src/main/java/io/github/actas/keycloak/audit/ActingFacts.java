@@ -60,4 +60,10 @@ public record ActingFacts(String actorId, String actorUsername, String actorClie
         return new ActingFacts(actorId, actorUsername, actorClientId, targetId, targetUsername, group, mode, grant,
                 reason, clientId, sessionId, expires);
     }
+
+    /** The same facts, about the user session {@code id}. */
+    public ActingFacts inSession(String id) {
+        return new ActingFacts(actorId, actorUsername, actorClientId, targetId, targetUsername, group, mode, grant,
+                reason, client, id, expires);
+    }
 }

@@ -21,7 +21,12 @@ public enum RecordType {
     NOTIFICATION_FAILED("notification.failed", Outcome.FAILED),
     GRANT_CREATED("grant.created", Outcome.ALLOWED),
     GRANT_UPDATED("grant.updated", Outcome.ALLOWED),
-    GRANT_DELETED("grant.deleted", Outcome.ALLOWED);
+    GRANT_DELETED("grant.deleted", Outcome.ALLOWED),
+    SERVICE_ACCOUNT_CREATED("service-account.created", Outcome.ALLOWED),
+    /** A service account's key was replaced; the old key is refused from then on. */
+    SERVICE_ACCOUNT_ROTATED("service-account.rotated", Outcome.ALLOWED),
+    /** A service account was revoked: its key fails and its tokens stop working. */
+    SERVICE_ACCOUNT_REVOKED("service-account.revoked", Outcome.ENDED);
 
     /** What came of the step a record describes. */
     public enum Outcome {

@@ -62,6 +62,13 @@ import org.keycloak.util.TokenUtil;
  */
 final class ActAsTokenExchangeProvider extends StandardTokenExchangeProvider {
 
+    private final int keyTokenSeconds;
+
+    /** @param keyTokenSeconds how long an access token obtained with a service-account key lives */
+    ActAsTokenExchangeProvider(int keyTokenSeconds) {
+        this.keyTokenSeconds = keyTokenSeconds;
+    }
+
     /** What {@link #supports} found; Keycloak creates the provider per request and asks supports first. */
     private ExchangeParameters.Kind kind;
     private String malformed;
@@ -85,7 +92,7 @@ final class ActAsTokenExchangeProvider extends StandardTokenExchangeProvider {
         if (kind == ExchangeParameters.Kind.IMPERSONATE || kind == ExchangeParameters.Kind.GROUP) {
             event.event(EventType.IMPERSONATE);
         }
-        if (kind != ExchangeParameters.Kind.CONTINUATION) {
+        if (kind != ExchangeParameters.Kind.CONTINUATION && kind != ExchangeParameters.Kind.SERVICE_ACCOUNT_KEY) {
             // A malformed request is recorded as the impersonation it most likely tried to be.
             Mode mode = kind.mode() != null ? kind.mode() : Mode.IMPERSONATE;
             facts = ActingFacts.request(mode, null, null, null, null, null, null, client.getClientId());
@@ -101,6 +108,8 @@ final class ActAsTokenExchangeProvider extends StandardTokenExchangeProvider {
                     return impersonate(parameters);
                 case DELEGATE:
                     return delegate(parameters);
+                case SERVICE_ACCOUNT_KEY:
+                    return serviceAccountKey(parameters);
                 default:
                     return continuation(parameters);
             }
@@ -208,6 +217,30 @@ final class ActAsTokenExchangeProvider extends StandardTokenExchangeProvider {
                 parameters.reason, actorAcr, subjectAct == null ? null : ActClaim.toJson(subjectAct), subjectActing,
                 subject.session().getId(), Time.currentTime());
         return issue(target, decision, notes, subject.session(), requestedTokenType, audience, scope);
+    }
+
+    /** A service-account key for an access token of its account: no refresh token, never past the key's expiry. */
+    private Response serviceAccountKey(ExchangeParameters parameters) {
+        KeyExchange.Admitted admitted = new KeyExchange(session, realm, client)
+                .admit(parameters.subjectToken, keyTokenSeconds, known -> facts = known);
+        if (!OAuth2Constants.ACCESS_TOKEN_TYPE.equals(getRequestedTokenType())) {
+            throw ExchangeException.invalidRequest("a service-account key is exchanged for an access token only");
+        }
+        UserSessionModel userSession = admitted.userSession();
+        RootAuthenticationSessionModel root = new AuthenticationSessionManager(session).createAuthenticationSession(realm, false);
+        AuthenticationSessionModel authSession = createSessionModel(userSession, root, admitted.principal(), client,
+                params.getScope());
+        ClientSessionContext clientSessionCtx = TokenManager.attachAuthenticationSession(session, userSession, authSession);
+        clientSessionCtx.setAttribute(Constants.GRANT_TYPE, OAuth2Constants.TOKEN_EXCHANGE_GRANT_TYPE);
+        TokenManager.AccessTokenResponseBuilder builder = tokenManager.responseBuilder(realm, client, event, session,
+                userSession, clientSessionCtx).generateAccessToken();
+        builder.getAccessToken().exp(admitted.tokenExpires());
+        AccessTokenResponse response = builder.build();
+        response.setOtherClaims(OAuth2Constants.ISSUED_TOKEN_TYPE, OAuth2Constants.ACCESS_TOKEN_TYPE);
+        event.user(admitted.principal());
+        audit().tokenIssued(realm, admitted.facts().inSession(userSession.getId()), builder.getAccessToken().getId(),
+                DoorEvent.sentHere(event));
+        return cors.add(Response.ok(response, MediaType.APPLICATION_JSON_TYPE));
     }
 
     /**

@@ -25,6 +25,8 @@ final class ExchangeParameters {
     static final String SUBJECT_ISSUER = "subject_issuer";
     static final String REQUESTED_ISSUER = "requested_issuer";
     static final String ACCESS_TOKEN_TYPE = "urn:ietf:params:oauth:token-type:access_token";
+    /** The subject token type of an Act-As service-account key. */
+    static final String SERVICE_ACCOUNT_KEY_TYPE = "urn:io.github.actas:token-type:service-account-key";
 
     static final int MAX_TOKEN_LENGTH = 65_536;
     static final int MAX_NAME_LENGTH = 255;
@@ -34,7 +36,10 @@ final class ExchangeParameters {
 
     /** Which Act-As door a request is for; MALFORMED: an Act-As request that cannot be read unambiguously. */
     enum Kind {
-        IMPERSONATE(Mode.IMPERSONATE), DELEGATE(Mode.DELEGATE), GROUP(Mode.GROUP), CONTINUATION(null), MALFORMED(null);
+        IMPERSONATE(Mode.IMPERSONATE), DELEGATE(Mode.DELEGATE), GROUP(Mode.GROUP),
+        /** A service-account key exchanged for a token of its account. */
+        SERVICE_ACCOUNT_KEY(null),
+        CONTINUATION(null), MALFORMED(null);
 
         private final Mode mode;
 
@@ -105,6 +110,10 @@ final class ExchangeParameters {
     }
 
     private static Kind detectKind(Map<String, List<String>> form, boolean subjectTokenActs) {
+        List<String> subjectTokenType = form.get(SUBJECT_TOKEN_TYPE);
+        if (subjectTokenType != null && subjectTokenType.contains(SERVICE_ACCOUNT_KEY_TYPE)) {
+            return Kind.SERVICE_ACCOUNT_KEY;
+        }
         if (form.containsKey(REQUESTED_SUBJECT)) {
             return Kind.IMPERSONATE;
         }
@@ -147,6 +156,15 @@ final class ExchangeParameters {
         String subjectToken = token(form, SUBJECT_TOKEN);
         if (subjectToken == null) {
             throw ExchangeException.invalidRequest("parameter 'subject_token' is required");
+        }
+        if (kind == Kind.SERVICE_ACCOUNT_KEY) {
+            // The key is the whole request: whom it acts as is the account's, fixed when it was created.
+            for (String name : ACT_AS_PARAMETERS) {
+                if (form.containsKey(name)) {
+                    throw ExchangeException.invalidRequest("parameter '" + name + "' cannot be used with a service-account key");
+                }
+            }
+            return new ExchangeParameters(kind, subjectToken, null, null, null, optional(form, REASON, MAX_REASON_LENGTH));
         }
         String subjectTokenType = required(form, SUBJECT_TOKEN_TYPE, MAX_NAME_LENGTH);
         if (!ACCESS_TOKEN_TYPE.equals(subjectTokenType)) {

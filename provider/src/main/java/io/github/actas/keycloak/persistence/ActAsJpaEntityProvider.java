@@ -8,7 +8,7 @@ import org.keycloak.connections.jpa.entityprovider.JpaEntityProvider;
 public final class ActAsJpaEntityProvider implements JpaEntityProvider {
 
     private static final List<Class<?>> ENTITIES = List.of(ActAsSessionEntity.class, AuditRecordEntity.class,
-            AuditOutboxEntity.class, AuditSinkStateEntity.class, AuditWriterEntity.class);
+            AuditOutboxEntity.class, AuditSinkStateEntity.class, AuditWriterEntity.class, ServiceAccountEntity.class);
 
     @Override
     public List<Class<?>> getEntities() {

@@ -1,5 +1,7 @@
 package io.github.actas.keycloak.persistence;
 
+import java.util.List;
+
 import jakarta.persistence.EntityManager;
 import org.keycloak.Config;
 import org.keycloak.connections.jpa.JpaConnectionProvider;
@@ -28,9 +30,9 @@ public final class ActAsJpaEntityProviderFactory implements JpaEntityProviderFac
         factory.register(event -> {
             if (event instanceof RealmModel.RealmRemovedEvent removed) {
                 EntityManager em = removed.getKeycloakSession().getProvider(JpaConnectionProvider.class).getEntityManager();
-                em.createNamedQuery("actAsSessions.deleteRealm")
-                        .setParameter("realmId", removed.getRealm().getId())
-                        .executeUpdate();
+                for (String query : List.of("actAsSessions.deleteRealm", "actAsServiceAccounts.deleteRealm")) {
+                    em.createNamedQuery(query).setParameter("realmId", removed.getRealm().getId()).executeUpdate();
+                }
             }
         });
     }

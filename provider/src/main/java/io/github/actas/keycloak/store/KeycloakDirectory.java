@@ -56,8 +56,8 @@ public final class KeycloakDirectory implements Directory {
     }
 
     /**
-     * @return the Keycloak user with this username or id in this realm, or null; a group's principal is no
-     *         person and never a user target, so it is not found here
+     * @return the Keycloak user with this username or id in this realm, or null; a group's or a service account's
+     *         principal is no person and never a user target, so it is not found here
      */
     public UserModel findUserModel(String usernameOrId) {
         if (usernameOrId == null || usernameOrId.isBlank() || usernameOrId.length() > MAX_LOOKUP_LENGTH) {
@@ -67,7 +67,7 @@ public final class KeycloakDirectory implements Directory {
         if (user == null) {
             user = session.users().getUserById(realm, usernameOrId);
         }
-        return user == null || GroupPrincipals.is(user) ? null : user;
+        return user == null || GroupPrincipals.is(user) || ServiceAccounts.isPrincipal(user) ? null : user;
     }
 
     @Override

@@ -3,7 +3,9 @@ package io.github.actas.keycloak.token;
 import java.util.Map;
 import java.util.Set;
 
+import io.github.actas.keycloak.persistence.ServiceAccountEntity;
 import io.github.actas.keycloak.store.GroupPrincipals;
+import io.github.actas.keycloak.store.ServiceAccounts;
 import jakarta.ws.rs.core.Response;
 import org.keycloak.OAuthErrorException;
 import org.keycloak.common.util.Time;
@@ -66,10 +68,24 @@ final class ActAsTokenPostProcessor implements TokenPostProcessor {
             cap(context.refreshToken(), carriedEnd);
             return;
         }
+        String keyAccount = userSession.getNote(ServiceAccounts.SESSION_NOTE);
+        if (keyAccount != null) {
+            // A service-account key's session: whatever flow asks, only the key's clients, only while the key is good.
+            ServiceAccountEntity account = new ServiceAccounts(session).admitting(clientSession.getRealm(), keyAccount,
+                    clientSession.getClient().getClientId(), Time.currentTimeMillis());
+            if (account == null) {
+                throw refused("the service-account key does not (or no longer) allow tokens for this client");
+            }
+            cap(context.accessToken(), account.getExpires() / 1000);
+            cap(context.refreshToken(), account.getExpires() / 1000);
+            return;
+        }
         ActAsSession notes = ActAsSession.of(userSession);
-        if ((notes == null || notes.group() == null) && GroupPrincipals.is(userSession.getUser())) {
-            // Whatever credential or link an administrator gave it: a group's principal has tokens only as its group.
-            throw refused("a group principal cannot sign in; it only acts for its group through Act-As");
+        if ((notes == null || notes.group() == null) && GroupPrincipals.is(userSession.getUser())
+                || notes == null && ServiceAccounts.isPrincipal(userSession.getUser())) {
+            // Whatever credential or link an administrator gave it: a group's principal has tokens only as its group,
+            // a service account's only through its key.
+            throw refused("an Act-As principal (of a group or a service account) cannot sign in");
         }
         if (notes == null) {
             return;

@@ -86,6 +86,19 @@ class ExchangeParametersTest {
     }
 
     @Test
+    void aServiceAccountKeyIsItsOwnKindAndTakesNoActingParameters() {
+        String keyType = "urn:io.github.actas:token-type:service-account-key";
+        assertThat(ExchangeParameters.detect(form("subject_token", "k", "subject_token_type", keyType), false))
+                .isEqualTo(Kind.SERVICE_ACCOUNT_KEY);
+        ExchangeParameters p = ExchangeParameters.parse(Kind.SERVICE_ACCOUNT_KEY, form("subject_token", "k",
+                "subject_token_type", keyType));
+        assertThat(p.subjectToken).isEqualTo("k");
+        assertInvalid(Kind.SERVICE_ACCOUNT_KEY, form("subject_token", "k", "subject_token_type", keyType,
+                "requested_subject", "u"), "cannot be used with a service-account key");
+        assertInvalid(Kind.SERVICE_ACCOUNT_KEY, form("subject_token_type", keyType), "subject_token");
+    }
+
+    @Test
     void aGroupRequestNamesItsGroup() {
         ExchangeParameters p = ExchangeParameters.parse(Kind.GROUP, form("subject_token", "t", "subject_token_type", AT,
                 "requested_group", "/customers/eu", "act_as_mode", "group"));

@@ -1,0 +1,110 @@
+package io.github.actas.keycloak.exchange;
+
+import java.util.Arrays;
+import java.util.function.Consumer;
+
+import io.github.actas.keycloak.audit.ActAsAuditProvider;
+import io.github.actas.keycloak.audit.ActingFacts;
+import io.github.actas.keycloak.persistence.ServiceAccountEntity;
+import io.github.actas.keycloak.store.ServiceAccountKeys;
+import io.github.actas.keycloak.store.ServiceAccounts;
+import org.keycloak.OAuthErrorException;
+import org.keycloak.common.ClientConnection;
+import org.keycloak.common.util.Time;
+import org.keycloak.events.Errors;
+import org.keycloak.models.ClientModel;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.RealmModel;
+import org.keycloak.models.UserModel;
+import org.keycloak.models.UserSessionModel;
+import org.keycloak.services.managers.UserSessionManager;
+
+/**
+ * An Act-As service-account key exchanged for a short-lived access token of its account (token exchange with
+ * {@code subject_token_type=urn:io.github.actas:token-type:service-account-key}). The key is the credential,
+ * so a public client among the key's clients may use it. A key that is unknown, rotated away, revoked, expired,
+ * of another realm or not for this client gets one and the same answer; a malformed one is refused before any
+ * look-up.
+ */
+final class KeyExchange {
+
+    static final String AUTH_METHOD = "act-as-key";
+
+    private static final long LAST_USED_GRANULARITY_MILLIS = 60_000;
+
+    /** What a valid key gets: its account's principal, the session its tokens come from, and when they end. */
+    record Admitted(ServiceAccountEntity account, UserModel principal, UserSessionModel userSession, long tokenExpires,
+                    ActingFacts facts) {
+    }
+
+    private final KeycloakSession session;
+    private final RealmModel realm;
+    private final ClientModel client;
+    private final ServiceAccounts accounts;
+
+    KeyExchange(KeycloakSession session, RealmModel realm, ClientModel client) {
+        this.session = session;
+        this.realm = realm;
+        this.client = client;
+        this.accounts = new ServiceAccounts(session);
+    }
+
+    /**
+     * Checks a key and finds (or starts) the user session its tokens come from: one per account, reused while
+     * it lives, so that revoking the account ends every token of it on every node.
+     *
+     * @param tokenSeconds how long the access token may live (it never outlives the key)
+     * @param known        told what a refusal's audit record may say, once the account is known (a key nobody
+     *                     holds leaves no record: a flood of wrong keys must not fill the audit trail)
+     */
+    Admitted admit(String key, int tokenSeconds, Consumer<ActingFacts> known) {
+        if (!ServiceAccountKeys.wellFormed(key)) {
+            throw ExchangeException.invalidRequest("subject_token is not a well-formed Act-As service-account key");
+        }
+        ServiceAccountEntity account = accounts.byKey(realm, key);
+        long now = Time.currentTimeMillis();
+        if (account == null) {
+            throw invalidKey();
+        }
+        String name = ActAsAuditProvider.SERVICE_ACCOUNT_PREFIX + account.getName();
+        String principalId = ServiceAccounts.principalIdOf(account.getId());
+        ActingFacts facts = ActingFacts.request(null, principalId, name, null, principalId, name, null, client.getClientId());
+        known.accept(facts);
+        if (account.getRevoked() > 0 || account.getExpires() <= now
+                || !Arrays.asList(account.getClients().split(",")).contains(client.getClientId())) {
+            throw invalidKey();
+        }
+        if (account.getActsAsType() != null) {
+            throw ExchangeException.invalidRequest("service accounts that act as a user or group cannot be used in this"
+                    + " version of Act-As; use an account without actsAs");
+        }
+        UserModel principal = accounts.principal(realm, account);
+        if (principal == null || !principal.isEnabled()) {
+            throw invalidKey();
+        }
+        if (now - account.getLastUsed() >= LAST_USED_GRANULARITY_MILLIS) {
+            account.used(now); // at most one write a minute per account, not one per token
+        }
+        long tokenExpires = Math.min(Time.currentTime() + (long) tokenSeconds, account.getExpires() / 1000);
+        return new Admitted(account, principal, session(account, principal), tokenExpires, facts);
+    }
+
+    private UserSessionModel session(ServiceAccountEntity account, UserModel principal) {
+        String id = account.getSessionId();
+        UserSessionModel existing = id == null ? null : session.sessions().getUserSession(realm, id);
+        if (existing != null && account.getId().equals(existing.getNote(ServiceAccounts.SESSION_NOTE))) {
+            return existing;
+        }
+        ClientConnection connection = session.getContext().getConnection();
+        UserSessionModel started = new UserSessionManager(session).createUserSession(realm, principal,
+                principal.getUsername(), connection == null ? null : connection.getRemoteHost(), AUTH_METHOD, false, null, null);
+        started.setNote(ServiceAccounts.SESSION_NOTE, account.getId());
+        account.setSessionId(started.getId());
+        return started;
+    }
+
+    private static ExchangeException invalidKey() {
+        return new ExchangeException(OAuthErrorException.INVALID_GRANT,
+                "the service-account key is not valid for this client", 400, Errors.INVALID_TOKEN);
+    }
+}

@@ -1,20 +1,15 @@
 package io.github.actas.keycloak.admin;
 
 import java.net.URI;
-import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 import io.github.actas.keycloak.audit.ActAsAuditProvider;
 import io.github.actas.keycloak.audit.ActAsAuditProvider.ServiceAccountChange;
 import io.github.actas.keycloak.persistence.ServiceAccountEntity;
 import io.github.actas.keycloak.policy.GrantValidationException;
 import io.github.actas.keycloak.store.ActAsPolicyProvider;
-import io.github.actas.keycloak.store.KeycloakDirectory;
 import io.github.actas.keycloak.store.ServiceAccounts;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -29,7 +24,6 @@ import jakarta.ws.rs.core.Response;
 import org.keycloak.common.util.Time;
 import org.keycloak.events.admin.OperationType;
 import org.keycloak.events.admin.ResourceType;
-import org.keycloak.models.ClientModel;
 import org.keycloak.models.GroupModel;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
@@ -44,17 +38,14 @@ import org.keycloak.services.resources.admin.AdminEventBuilder;
  */
 public final class ServiceAccountsResource {
 
-    private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9._-]{0,62}");
-    private static final int MAX_CLIENTS = 20;
     private static final int DEFAULT_MAX = 100;
 
     private final KeycloakSession session;
     private final RealmModel realm;
     private final AdminAccess access;
     private final AdminEventBuilder adminEvent;
-    private final ServiceAccountSettings settings;
     private final ServiceAccounts accounts;
-    private final KeycloakDirectory directory;
+    private final ServiceAccountSpecs specs;
 
     ServiceAccountsResource(KeycloakSession session, RealmModel realm, AdminAccess access, AdminEventBuilder adminEvent,
                             ServiceAccountSettings settings) {
@@ -62,9 +53,9 @@ public final class ServiceAccountsResource {
         this.realm = realm;
         this.access = access;
         this.adminEvent = adminEvent;
-        this.settings = settings;
         this.accounts = new ServiceAccounts(session);
-        this.directory = session.getProvider(ActAsPolicyProvider.class).directory(realm, null);
+        this.specs = new ServiceAccountSpecs(realm, session.getProvider(ActAsPolicyProvider.class).directory(realm, null),
+                settings);
     }
 
     @GET
@@ -91,13 +82,9 @@ public final class ServiceAccountsResource {
     @Path("{id}")
     @Produces(MediaType.APPLICATION_JSON)
     public Response get(@PathParam("id") String id) {
-        ServiceAccountEntity account = accounts.find(realm, id);
-        GroupModel namespace = account == null ? null : namespaceOf(account);
-        if (!access.canViewAccounts(namespace)) {
-            return AdminErrors.forbidden("reading this service account needs view-users, or managing the members of its namespace");
-        }
-        return account == null ? AdminErrors.notFound("service account not found")
-                : ok(represent(account, namespace, Time.currentTimeMillis(), null));
+        Found found = find(id, false);
+        return found.refusal() != null ? found.refusal()
+                : ok(represent(found.account(), found.namespace(), Time.currentTimeMillis(), null));
     }
 
     @POST
@@ -108,7 +95,7 @@ public final class ServiceAccountsResource {
         GroupModel namespace;
         try {
             request = StrictJson.read(body, ServiceAccountRequest.class);
-            namespace = namespace(request.namespace());
+            namespace = specs.namespace(request.namespace());
         } catch (GrantValidationException e) {
             return access.canManageAccounts(null) ? AdminErrors.badRequest(e.field(), e.getMessage())
                     : AdminErrors.forbidden("managing service accounts needs manage-users, or managing the members of the namespace");
@@ -119,7 +106,7 @@ public final class ServiceAccountsResource {
         }
         ServiceAccounts.Spec spec;
         try {
-            spec = validate(request, namespace);
+            spec = specs.validate(request, namespace);
         } catch (GrantValidationException e) {
             return AdminErrors.badRequest(e.field(), e.getMessage());
         }
@@ -141,14 +128,12 @@ public final class ServiceAccountsResource {
     @Path("{id}/rotate")
     @Produces(MediaType.APPLICATION_JSON)
     public Response rotate(@PathParam("id") String id) {
-        ServiceAccountEntity account = accounts.find(realm, id);
-        GroupModel namespace = account == null ? null : namespaceOf(account);
-        if (!access.canManageAccounts(namespace)) {
-            return AdminErrors.forbidden("managing this service account needs manage-users, or managing the members of its namespace");
+        Found found = find(id, true);
+        if (found.refusal() != null) {
+            return found.refusal();
         }
-        if (account == null) {
-            return AdminErrors.notFound("service account not found");
-        }
+        ServiceAccountEntity account = found.account();
+        GroupModel namespace = found.namespace();
         long now = Time.currentTimeMillis();
         if (account.getRevoked() > 0) {
             return AdminErrors.conflict("id", "the service account is revoked; create a new one");
@@ -162,118 +147,37 @@ public final class ServiceAccountsResource {
     @DELETE
     @Path("{id}")
     public Response revoke(@PathParam("id") String id) {
-        ServiceAccountEntity account = accounts.find(realm, id);
-        GroupModel namespace = account == null ? null : namespaceOf(account);
-        if (!access.canManageAccounts(namespace)) {
-            return AdminErrors.forbidden("managing this service account needs manage-users, or managing the members of its namespace");
+        Found found = find(id, true);
+        if (found.refusal() != null) {
+            return found.refusal();
         }
-        if (account == null) {
-            return AdminErrors.notFound("service account not found");
-        }
+        ServiceAccountEntity account = found.account();
         if (account.getRevoked() == 0) {
             long now = Time.currentTimeMillis();
             accounts.revoke(realm, account, now);
-            audit(ServiceAccountChange.REVOKED, OperationType.DELETE, account, namespace, now);
+            audit(ServiceAccountChange.REVOKED, OperationType.DELETE, account, found.namespace(), now);
         }
         return Response.noContent().build();
     }
 
-    private ServiceAccounts.Spec validate(ServiceAccountRequest request, GroupModel namespace) {
-        if (request.name() == null || !NAME.matcher(request.name()).matches()) {
-            throw new GrantValidationException("name", "name: 1 to 63 characters: lower-case letters, digits, '.', '_', '-',"
-                    + " starting with a letter or digit");
-        }
-        if (request.description() != null && request.description().length() > 1000) {
-            throw new GrantValidationException("description", "description: at most 1000 characters");
-        }
-        String actsAsType = null;
-        String actsAsId = null;
-        if (request.actsAs() != null) {
-            ServiceAccountRequest.ActsAs actsAs = request.actsAs();
-            if ((actsAs.user() == null) == (actsAs.group() == null)) {
-                throw new GrantValidationException("actsAs", "actsAs: give either user or group");
-            }
-            if (actsAs.user() != null) {
-                UserModel user = directory.findUserModel(actsAs.user());
-                if (user == null || !insideNamespace(user, namespace)) {
-                    throw new GrantValidationException("actsAs.user", "actsAs.user: no such user" + (namespace == null
-                            ? "" : " in namespace " + KeycloakModelUtils.buildGroupPath(namespace)));
-                }
-                actsAsType = "user";
-                actsAsId = user.getId();
-            } else {
-                GroupModel group = directory.findGroupModel(actsAs.group());
-                if (group == null || !insideNamespace(group, namespace)) {
-                    throw new GrantValidationException("actsAs.group", "actsAs.group: no such group" + (namespace == null
-                            ? "" : " in namespace " + KeycloakModelUtils.buildGroupPath(namespace)));
-                }
-                actsAsType = "group";
-                actsAsId = group.getId();
-            }
-        }
-        if (request.clients() == null || request.clients().isEmpty() || request.clients().size() > MAX_CLIENTS) {
-            throw new GrantValidationException("clients", "clients: name 1 to " + MAX_CLIENTS + " clients that may use the key");
-        }
-        LinkedHashSet<String> clients = new LinkedHashSet<>();
-        for (String clientId : request.clients()) {
-            ClientModel client = clientId == null || clientId.length() > 255 ? null : realm.getClientByClientId(clientId);
-            if (client == null) {
-                throw new GrantValidationException("clients", "clients: no client '" + clientId + "' in this realm");
-            }
-            clients.add(client.getClientId());
-        }
-        return new ServiceAccounts.Spec(request.name(), request.description(), namespace == null ? null : namespace.getId(),
-                actsAsType, actsAsId, List.copyOf(clients), expires(request.expiresAt()));
+    /** An account the caller may read ({@code manage}: manage), or the answer why not. */
+    private record Found(ServiceAccountEntity account, GroupModel namespace, Response refusal) {
     }
 
-    private long expires(String expiresAt) {
-        long now = Time.currentTimeMillis();
-        long latest = now + settings.maxLifetime().toMillis();
-        if (expiresAt == null) {
-            return now + settings.defaultLifetime().toMillis();
+    private Found find(String id, boolean manage) {
+        ServiceAccountEntity account = accounts.find(realm, id);
+        GroupModel namespace = account == null ? null : namespaceOf(account);
+        if (manage ? !access.canManageAccounts(namespace) : !access.canViewAccounts(namespace)) {
+            return new Found(null, null, AdminErrors.forbidden((manage ? "managing" : "reading")
+                    + " this service account needs " + (manage ? "manage-users" : "view-users")
+                    + ", or managing the members of its namespace"));
         }
-        long at;
-        try {
-            at = Instant.parse(expiresAt).toEpochMilli();
-        } catch (DateTimeParseException | ArithmeticException e) {
-            throw new GrantValidationException("expiresAt", "expiresAt: an ISO-8601 instant such as 2027-01-31T00:00:00Z");
-        }
-        if (at <= now || at > latest) {
-            throw new GrantValidationException("expiresAt", "expiresAt: must be in the future and at most "
-                    + settings.maxLifetime().toDays() + " days from now");
-        }
-        return at;
-    }
-
-    private GroupModel namespace(String path) {
-        if (path == null) {
-            return null;
-        }
-        GroupModel group = path.startsWith("/") ? directory.findGroupModel(path) : null;
-        if (group == null) {
-            throw new GrantValidationException("namespace", "namespace: no group with path '" + path + "'");
-        }
-        return group;
+        return account == null ? new Found(null, null, AdminErrors.notFound("service account not found"))
+                : new Found(account, namespace, null);
     }
 
     private GroupModel namespaceOf(ServiceAccountEntity account) {
         return account.getNamespaceId() == null ? null : session.groups().getGroupById(realm, account.getNamespaceId());
-    }
-
-    private static boolean insideNamespace(UserModel user, GroupModel namespace) {
-        return namespace == null || user.getGroupsStream().anyMatch(group -> insideNamespace(group, namespace));
-    }
-
-    private static boolean insideNamespace(GroupModel group, GroupModel namespace) {
-        if (namespace == null) {
-            return true;
-        }
-        for (GroupModel g = group; g != null; g = g.getParent()) {
-            if (g.getId().equals(namespace.getId())) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private ServiceAccountRepresentation represent(ServiceAccountEntity account, GroupModel namespace, long now, String key) {

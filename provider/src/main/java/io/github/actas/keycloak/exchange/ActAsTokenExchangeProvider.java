@@ -3,14 +3,11 @@ package io.github.actas.keycloak.exchange;
 import java.util.List;
 
 import io.github.actas.keycloak.acting.ActingRequests;
-import io.github.actas.keycloak.acting.ActingSessions;
 import io.github.actas.keycloak.acting.Refusals;
 import io.github.actas.keycloak.acting.SessionChecks;
 import io.github.actas.keycloak.acting.SessionEnds;
-import io.github.actas.keycloak.audit.ActAsAuditProvider;
 import io.github.actas.keycloak.audit.ActingFacts;
 import io.github.actas.keycloak.audit.DoorEvent;
-import io.github.actas.keycloak.audit.EndReason;
 import io.github.actas.keycloak.policy.ActAsRequest;
 import io.github.actas.keycloak.policy.Decision;
 import io.github.actas.keycloak.policy.Denial;
@@ -19,7 +16,6 @@ import io.github.actas.keycloak.policy.Principal;
 import io.github.actas.keycloak.token.ActAsSession;
 import io.github.actas.keycloak.token.ActClaim;
 import io.github.actas.keycloak.token.Decided;
-import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.Response;
 import org.keycloak.OAuth2Constants;
@@ -27,40 +23,31 @@ import org.keycloak.common.util.Time;
 import org.keycloak.events.Details;
 import org.keycloak.events.EventType;
 import org.keycloak.models.ClientModel;
-import org.keycloak.models.ClientSessionContext;
-import org.keycloak.models.Constants;
 import org.keycloak.models.UserModel;
-import org.keycloak.models.UserSessionModel;
 import org.keycloak.protocol.oidc.TokenExchangeContext;
-import org.keycloak.protocol.oidc.TokenManager;
-import org.keycloak.protocol.oidc.tokenexchange.StandardTokenExchangeProvider;
 import org.keycloak.representations.AccessToken;
-import org.keycloak.representations.AccessTokenResponse;
 import org.keycloak.services.CorsErrorResponseException;
-import org.keycloak.services.Urls;
 import org.keycloak.services.managers.AuthenticationManager;
-import org.keycloak.services.managers.AuthenticationSessionManager;
-import org.keycloak.sessions.AuthenticationSessionModel;
-import org.keycloak.sessions.RootAuthenticationSessionModel;
-import org.keycloak.util.TokenUtil;
 
 /**
  * The OIDC door: impersonation and delegation through RFC 8693 token exchange, on Keycloak's stock
  * {@code token-exchange-standard:v2} grant. It asks the acting core like every other door, and it checks
- * everything before it creates anything, so a refusal leaves no session behind.
+ * everything before it creates anything, so a refusal leaves no session behind; {@link ActingTokenIssuer}
+ * issues the tokens.
  *
  * <ul>
  *   <li>impersonate: {@code subject_token} is the actor's token, {@code requested_subject} the target;</li>
  *   <li>group: the same with {@code requested_group}; the tokens are about the group's principal;</li>
  *   <li>delegate: {@code subject_token} is the user's own token; the actor is {@code actor_token}'s user or,
  *       with {@code act_as_mode=delegate}, the requesting client's service account;</li>
+ *   <li>service-account key: {@code subject_token} is an Act-As key ({@link KeyExchange});</li>
  *   <li>continuation: a standard exchange of an Act-As token is re-decided for the new client first.</li>
  * </ul>
  *
  * Scope, requested token type and consent follow Keycloak's standard exchange (inherited); the audience
  * is also decided by the grant.
  */
-final class ActAsTokenExchangeProvider extends StandardTokenExchangeProvider {
+final class ActAsTokenExchangeProvider extends ActingTokenIssuer {
 
     private final int keyTokenSeconds;
 
@@ -226,21 +213,7 @@ final class ActAsTokenExchangeProvider extends StandardTokenExchangeProvider {
         if (!OAuth2Constants.ACCESS_TOKEN_TYPE.equals(getRequestedTokenType())) {
             throw ExchangeException.invalidRequest("a service-account key is exchanged for an access token only");
         }
-        UserSessionModel userSession = admitted.userSession();
-        RootAuthenticationSessionModel root = new AuthenticationSessionManager(session).createAuthenticationSession(realm, false);
-        AuthenticationSessionModel authSession = createSessionModel(userSession, root, admitted.principal(), client,
-                params.getScope());
-        ClientSessionContext clientSessionCtx = TokenManager.attachAuthenticationSession(session, userSession, authSession);
-        clientSessionCtx.setAttribute(Constants.GRANT_TYPE, OAuth2Constants.TOKEN_EXCHANGE_GRANT_TYPE);
-        TokenManager.AccessTokenResponseBuilder builder = tokenManager.responseBuilder(realm, client, event, session,
-                userSession, clientSessionCtx).generateAccessToken();
-        builder.getAccessToken().exp(admitted.tokenExpires());
-        AccessTokenResponse response = builder.build();
-        response.setOtherClaims(OAuth2Constants.ISSUED_TOKEN_TYPE, OAuth2Constants.ACCESS_TOKEN_TYPE);
-        event.user(admitted.principal());
-        audit().tokenIssued(realm, admitted.facts().inSession(userSession.getId()), builder.getAccessToken().getId(),
-                DoorEvent.sentHere(event));
-        return cors.add(Response.ok(response, MediaType.APPLICATION_JSON_TYPE));
+        return issueForKey(admitted);
     }
 
     /**
@@ -284,112 +257,4 @@ final class ActAsTokenExchangeProvider extends StandardTokenExchangeProvider {
         return decision;
     }
 
-    private Response issue(UserModel target, Decision decision, ActAsSession draft, UserSessionModel parent,
-                           String requestedTokenType, List<ClientModel> audience, String scope) {
-        ActingSessions sessions = new ActingSessions(session);
-        ActingSessions.Reuse reuse = sessions.reusable(realm, parent, target, draft, decision.durationSeconds());
-        UserSessionModel userSession = reuse.session();
-        boolean relink = reuse.relink();
-        long now = Time.currentTime();
-        ActAsSession notes = null;
-        if (userSession != null) {
-            // Decided just now: a grant shortened since the session started shortens it from this token on.
-            notes = new SessionChecks(session).shorten(userSession, ActAsSession.of(userSession), decision);
-            if (notes.expiredAt(now)) {
-                new SessionEnds(session).end(realm, userSession.getId(), EndReason.HARD_END, null);
-                userSession = null;
-                relink = true;
-            }
-        }
-        boolean started = userSession == null;
-        if (started) {
-            notes = draft;
-            userSession = sessions.start(realm, target, notes, decision);
-            if (relink) {
-                sessions.link(parent, target, notes, userSession);
-            }
-        }
-        Decided.mark(session, userSession, client);
-        try {
-            RootAuthenticationSessionModel root = new AuthenticationSessionManager(session).createAuthenticationSession(realm, false);
-            AuthenticationSessionModel authSession = createSessionModel(userSession, root, target, client, scope);
-            ClientSessionContext clientSessionCtx = TokenManager.attachAuthenticationSession(session, userSession,
-                    authSession, context.getRestrictedScopes(), false);
-            updateUserSessionFromClientAuth(userSession);
-            if (params.getAudience() != null && !audience.isEmpty()) {
-                clientSessionCtx.setAttribute(Constants.REQUESTED_AUDIENCE_CLIENTS, audience.toArray(ClientModel[]::new));
-            }
-            clientSessionCtx.setAttribute(Constants.GRANT_TYPE, OAuth2Constants.TOKEN_EXCHANGE_GRANT_TYPE);
-
-            TokenManager.AccessTokenResponseBuilder builder = tokenManager.responseBuilder(realm, client, event, session,
-                    userSession, clientSessionCtx).generateAccessToken();
-            checkRequestedAudiences(builder);
-            if (OAuth2Constants.REFRESH_TOKEN_TYPE.equals(requestedTokenType)) {
-                builder.generateRefreshToken();
-            }
-            AccessTokenResponse response;
-            if (OAuth2Constants.ID_TOKEN_TYPE.equals(requestedTokenType)) {
-                builder.generateIDToken();
-                ActClaim.stamp(builder.getIdToken(), notes);
-                response = builder.build();
-                response.setToken(response.getIdToken());
-                response.setIdToken(null);
-                response.setTokenType(TokenUtil.TOKEN_TYPE_NA);
-            } else {
-                if (TokenUtil.isOIDCRequest(params.getScope())) {
-                    builder.generateIDToken().generateAccessTokenHash();
-                    ActClaim.stamp(builder.getIdToken(), notes);
-                }
-                response = builder.build(); // the token post-processor stamps access and refresh tokens
-            }
-            response.setOtherClaims(OAuth2Constants.ISSUED_TOKEN_TYPE, requestedTokenType);
-            event.detail(Details.AUDIENCE, String.join(" ", audienceOf(builder.getAccessToken())));
-            ActingFacts issued = notes.facts(target.getId(), target.getUsername(), userSession.getId());
-            if (started) {
-                audit().started(realm, issued, builder.getAccessToken().getId(), DoorEvent.sentHere(event));
-            } else {
-                audit().tokenIssued(realm, issued, builder.getAccessToken().getId(), DoorEvent.sentHere(event));
-            }
-            return cors.add(Response.ok(response, MediaType.APPLICATION_JSON_TYPE));
-        } catch (RuntimeException e) {
-            if (started) {
-                sessions.discard(realm, userSession);
-            }
-            // Nothing of a failed issuance may stay: not the session, not an audit record of it.
-            session.getTransactionManager().setRollbackOnly();
-            throw e;
-        }
-    }
-
-    private String requestedScope(AccessToken token, List<ClientModel> audience, String requestedTokenType) {
-        if (!getSupportedOAuthResponseTokenTypes().contains(requestedTokenType)) {
-            throw ExchangeException.invalidRequest("requested_token_type " + requestedTokenType + " is not supported by Act-As");
-        }
-        String scope = getRequestedScope(token, audience);
-        if (OAuth2Constants.REFRESH_TOKEN_TYPE.equals(requestedTokenType) && scope != null
-                && TokenManager.parseScopeParameter(scope).anyMatch(OAuth2Constants.OFFLINE_ACCESS::equals)) {
-            throw ExchangeException.invalidRequest("scope offline_access is not allowed for token exchange");
-        }
-        return scope;
-    }
-
-    private AuthenticationManager.AuthResult verify(String token, String parameter) {
-        return ExchangeTokens.verify(session, realm, clientConnection, headers, token, parameter);
-    }
-
-    private ActAsAuditProvider audit() {
-        return session.getProvider(ActAsAuditProvider.class);
-    }
-
-    private String issuer() {
-        return Urls.realmIssuer(session.getContext().getUri().getBaseUri(), realm.getName());
-    }
-
-    private static List<String> clientIds(List<ClientModel> audience) {
-        return audience.stream().map(ClientModel::getClientId).toList();
-    }
-
-    private static List<String> audienceOf(AccessToken token) {
-        return token.getAudience() == null ? List.of() : List.of(token.getAudience());
-    }
 }

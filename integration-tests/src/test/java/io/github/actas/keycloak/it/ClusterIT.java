@@ -1,11 +1,14 @@
 package io.github.actas.keycloak.it;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -186,6 +189,57 @@ class ClusterIT {
 
     @Test
     @Order(3)
+    void aServiceAccountKeyIsStoredHashedAndItsRotationAndRevocationHoldOnBothNodes() throws Exception {
+        String name = "cluster-" + UUID.randomUUID().toString().substring(0, 6);
+        Http.Response created = Http.postJson(nodeA.adminUrl(REALM) + "/act-as/service-accounts", admin(nodeA),
+                Map.of("name", name, "clients", List.of("portal")));
+        assertThat(created.status()).as(created.toString()).isEqualTo(201);
+        String id = created.json().get("id").asText();
+        String key = created.json().get("key").asText();
+
+        // The database holds the key's SHA-256, never the key.
+        try (Connection c = DriverManager.getConnection(POSTGRES + database, "postgres", "postgres");
+             var row = c.createStatement().executeQuery("select * from act_as_service_account where id = '" + id + "'")) {
+            assertThat(row.next()).isTrue();
+            for (int column = 1; column <= row.getMetaData().getColumnCount(); column++) {
+                assertThat(String.valueOf(row.getObject(column))).as(row.getMetaData().getColumnName(column))
+                        .doesNotContain(key).doesNotContain(key.substring(6, 30));
+            }
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.US_ASCII));
+            assertThat(row.getString("key_hash")).isEqualTo(HexFormat.of().formatHex(digest));
+        }
+
+        Oidc onA = new Oidc(nodeA, REALM);
+        Oidc onB = new Oidc(nodeB, REALM);
+        String[] keyForm = {"subject_token_type", "urn:io.github.actas:token-type:service-account-key", "scope", "openid"};
+        Http.Response usedOnB = onB.exchange("portal", concat("subject_token", key, keyForm));
+        assertThat(usedOnB.status()).as(usedOnB.toString()).isEqualTo(200);
+        String tokenFromB = usedOnB.json().get("access_token").asText();
+
+        // Rotated on A: the old key fails on B at once, the new one works there.
+        String rotated = Http.postJson(nodeA.adminUrl(REALM) + "/act-as/service-accounts/" + id + "/rotate", admin(nodeA), "")
+                .json().get("key").asText();
+        assertThat(onB.exchange("portal", concat("subject_token", key, keyForm)).status()).isEqualTo(400);
+        Http.Response newOnB = onB.exchange("portal", concat("subject_token", rotated, keyForm));
+        assertThat(newOnB.status()).as(newOnB.toString()).isEqualTo(200);
+
+        // Revoked on B: the key fails on A at once, and the tokens already issued stop working on both nodes.
+        assertThat(Http.delete(nodeB.adminUrl(REALM) + "/act-as/service-accounts/" + id, admin(nodeB)).status()).isEqualTo(204);
+        assertThat(onA.exchange("portal", concat("subject_token", rotated, keyForm)).status()).isEqualTo(400);
+        Await.until("the key's tokens ended on both nodes", 20_000, () -> onA.userinfo(tokenFromB).status() == 401
+                && onB.userinfo(tokenFromB).status() == 401);
+    }
+
+    private static String[] concat(String name, String value, String... more) {
+        String[] all = new String[more.length + 2];
+        all[0] = name;
+        all[1] = value;
+        System.arraycopy(more, 0, all, 2, more.length);
+        return all;
+    }
+
+    @Test
+    @Order(4)
     void recordsAreDeliveredOnceAcrossNodesAndSurviveACrash() throws Exception {
         int port = Ports.free();
         String secret = WebhookReceiver.newSecret();

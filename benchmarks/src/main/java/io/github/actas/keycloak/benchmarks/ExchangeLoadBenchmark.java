@@ -107,7 +107,8 @@ public final class ExchangeLoadBenchmark {
         KeycloakServer actAs = KeycloakServer.of(home, BUILD, actAsOptions).startFresh(realms);
         List<String> auditReport = new ArrayList<>();
         try {
-            Map<String, IntFunction<HttpRequest>> scenarios = TokenEndpointScenarios.of(load, actAs);
+            Map<String, IntFunction<HttpRequest>> scenarios = new LinkedHashMap<>(TokenEndpointScenarios.of(load, actAs));
+            scenarios.put("(f) Act-As service-account key", serviceAccountKey(actAs));
             if (parts.contains("exchange")) {
                 for (int concurrency : CONCURRENCY) {
                     for (Map.Entry<String, IntFunction<HttpRequest>> scenario : scenarios.entrySet()) {
@@ -271,6 +272,23 @@ public final class ExchangeLoadBenchmark {
             pending += sink.get("pending").asLong();
         }
         return pending;
+    }
+
+    /**
+     * (f) a service-account key exchanged for a token by the same client as (a): what a job would do instead of
+     * client credentials.
+     */
+    private IntFunction<HttpRequest> serviceAccountKey(KeycloakServer server) {
+        Http.Response created = Http.postJson(server.adminUrl(REALM) + "/act-as/service-accounts", adminToken(server),
+                Map.of("name", "bench-key", "clients", List.of("bench-svc")));
+        if (created.status() != 201) {
+            throw new IllegalStateException("could not create the benchmark's service account: " + created);
+        }
+        String key = created.json().get("key").asText();
+        String token = server.realmUrl(REALM) + "/protocol/openid-connect/token";
+        return i -> LoadRunner.post(token, "grant_type", TokenEndpointScenarios.EXCHANGE, "client_id", "bench-svc",
+                "client_secret", "bench-svc-secret", "subject_token", key,
+                "subject_token_type", "urn:io.github.actas:token-type:service-account-key");
     }
 
     private String adminToken(KeycloakServer server) {

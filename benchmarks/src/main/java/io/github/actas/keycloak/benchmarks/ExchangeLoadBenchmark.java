@@ -14,6 +14,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.function.IntFunction;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -274,11 +277,51 @@ public final class ExchangeLoadBenchmark {
         return pending;
     }
 
+    /** How many service accounts the realm holds while (f) runs ({@code bench.keys}): a key's cost must not grow with them. */
+    private static final int KEYS = Integer.getInteger("bench.keys", 1);
+
+    /** Accounts nobody uses, created through the admin API by four threads. */
+    private void createOtherAccounts(KeycloakServer server, int count) throws Exception {
+        if (count <= 0) {
+            return;
+        }
+        long started = System.nanoTime();
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            List<Future<Integer>> calls = new ArrayList<>();
+            for (int t = 0; t < 4; t++) {
+                int thread = t;
+                calls.add(pool.submit(() -> {
+                    String admin = adminToken(server);
+                    int made = 0;
+                    for (int i = thread; i < count; i += 4) {
+                        if (i % 500 == thread) {
+                            admin = adminToken(server); // admin tokens of the master realm live one minute
+                        }
+                        Http.Response created = Http.postJson(server.adminUrl(REALM) + "/act-as/service-accounts", admin,
+                                Map.of("name", "filler-" + i, "clients", List.of("bench-svc")));
+                        made += created.status() == 201 ? 1 : 0;
+                    }
+                    return made;
+                }));
+            }
+            int made = 0;
+            for (Future<Integer> call : calls) {
+                made += call.get();
+            }
+            System.out.printf(Locale.ROOT, "(f) %d other service accounts created in %.0f s%n", made,
+                    (System.nanoTime() - started) / 1e9);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
     /**
      * (f) a service-account key exchanged for a token by the same client as (a): what a job would do instead of
      * client credentials.
      */
-    private IntFunction<HttpRequest> serviceAccountKey(KeycloakServer server) {
+    private IntFunction<HttpRequest> serviceAccountKey(KeycloakServer server) throws Exception {
+        createOtherAccounts(server, KEYS - 1);
         Http.Response created = Http.postJson(server.adminUrl(REALM) + "/act-as/service-accounts", adminToken(server),
                 Map.of("name", "bench-key", "clients", List.of("bench-svc")));
         if (created.status() != 201) {

@@ -1,7 +1,6 @@
 package io.github.actas.keycloak.admin;
 
 import java.time.Instant;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -32,7 +31,7 @@ public record ServiceAccountRepresentation(String id, String name, String descri
                                            Party principal, long now, String key) {
         String state = a.getRevoked() > 0 ? "revoked" : a.getExpires() <= now ? "expired" : "active";
         return new ServiceAccountRepresentation(a.getId(), a.getName(), a.getDescription(), namespacePath, actsAs,
-                Arrays.asList(a.getClients().split(",")), principal, state, time(a.getCreated()),
+                a.clientIds(), principal, state, time(a.getCreated()),
                 new Party(a.getCreatedById(), a.getCreatedByUsername()), time(a.getExpires()), time(a.getLastUsed()),
                 time(a.getRotated()), time(a.getRevoked()), key);
     }

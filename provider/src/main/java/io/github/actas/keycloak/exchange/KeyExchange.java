@@ -1,6 +1,5 @@
 package io.github.actas.keycloak.exchange;
 
-import java.util.Arrays;
 import java.util.function.Consumer;
 
 import io.github.actas.keycloak.audit.ActAsAuditProvider;
@@ -71,7 +70,7 @@ final class KeyExchange {
         ActingFacts facts = ActingFacts.request(null, principalId, name, null, principalId, name, null, client.getClientId());
         known.accept(facts);
         if (account.getRevoked() > 0 || account.getExpires() <= now
-                || !Arrays.asList(account.getClients().split(",")).contains(client.getClientId())) {
+                || !account.clientIds().contains(client.getClientId())) {
             throw invalidKey();
         }
         if (account.getActsAsType() != null) {

@@ -1,5 +1,7 @@
 package io.github.actas.keycloak.persistence;
 
+import java.util.List;
+
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
@@ -134,6 +136,11 @@ public class ServiceAccountEntity {
 
     public String getClients() {
         return clients;
+    }
+
+    /** The client ids that may use the key. */
+    public List<String> clientIds() {
+        return List.of(clients.split(","));
     }
 
     public String getKeyHash() {

@@ -54,6 +54,19 @@ public final class GroupPrincipals {
         return UUID.nameUUIDFromBytes(("act-as-group-principal:" + groupId).getBytes(StandardCharsets.UTF_8)).toString();
     }
 
+    /**
+     * Whether an id is a name-based (version 3) UUID, as Act-As derives for the users it keeps; Keycloak's own
+     * ids are random (version 4), so checking an ordinary user costs this one character comparison.
+     */
+    static boolean nameBased(String id) {
+        return id != null && id.length() == 36 && id.charAt(14) == '3';
+    }
+
+    /** @return whether {@code user} is one of the users Act-As keeps: a group's or a service account's principal */
+    public static boolean isActAsPrincipal(UserModel user) {
+        return is(user) || ServiceAccounts.isPrincipal(user);
+    }
+
     /** @return whether {@code user} is a group principal (its id is the one Act-As derives for its group) */
     public static boolean is(UserModel user) {
         return groupIdOf(user) != null;
@@ -67,7 +80,7 @@ public final class GroupPrincipals {
      */
     public static String groupIdOf(UserModel user) {
         String id = user == null ? null : user.getId();
-        if (id == null || id.length() != 36 || id.charAt(14) != '3') {
+        if (!nameBased(id)) {
             return null;
         }
         String byAttribute = user.getFirstAttribute(ATTRIBUTE);

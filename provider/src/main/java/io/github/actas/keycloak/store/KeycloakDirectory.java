@@ -67,7 +67,7 @@ public final class KeycloakDirectory implements Directory {
         if (user == null) {
             user = session.users().getUserById(realm, usernameOrId);
         }
-        return user == null || GroupPrincipals.is(user) || ServiceAccounts.isPrincipal(user) ? null : user;
+        return user == null || GroupPrincipals.isActAsPrincipal(user) ? null : user;
     }
 
     @Override

@@ -56,7 +56,7 @@ public final class ServiceAccounts {
      */
     public static boolean isPrincipal(UserModel user) {
         String id = user == null ? null : user.getId();
-        if (id == null || id.length() != 36 || id.charAt(14) != '3') {
+        if (!GroupPrincipals.nameBased(id)) {
             return false;
         }
         String accountId = user.getFirstAttribute(ATTRIBUTE);
@@ -145,7 +145,7 @@ public final class ServiceAccounts {
         if (account == null || account.getRevoked() > 0 || account.getExpires() <= nowMillis) {
             return null;
         }
-        return List.of(account.getClients().split(",")).contains(clientId) ? account : null;
+        return account.clientIds().contains(clientId) ? account : null;
     }
 
     /** The account's principal, or null if an administrator deleted it. */

@@ -1,6 +1,7 @@
 package io.github.actas.keycloak.acting;
 
 import java.util.List;
+import java.util.function.Consumer;
 
 import io.github.actas.keycloak.audit.ActAsAuditProvider;
 import io.github.actas.keycloak.audit.ActingFacts;
@@ -50,6 +51,31 @@ public final class SessionEnds {
      */
     public boolean end(RealmModel realm, String id, EndReason reason, UserModel by) {
         return end(realm, id, reason, by, true);
+    }
+
+    /**
+     * Ends every live acting session of one actor (an administrator's bulk end, a revoked service account), in
+     * pages; a registry row whose session Keycloak had already removed is closed as {@link EndReason#GONE}.
+     *
+     * @param ended told of each session this call ended (for the caller's admin event)
+     * @return how many live sessions this call ended
+     */
+    public int endAllOfActor(RealmModel realm, String actorId, EndReason reason, UserModel by,
+                             Consumer<ActAsSessionEntity> ended) {
+        int count = 0;
+        List<ActAsSessionEntity> batch;
+        do {
+            batch = sessions.active(realm, actorId, null, 0, END_BATCH);
+            for (ActAsSessionEntity row : batch) {
+                if (sessions.live(realm, row) == null) {
+                    end(realm, row.getId(), EndReason.GONE, null);
+                } else if (end(realm, row.getId(), reason, by)) {
+                    ended.accept(row);
+                    count++;
+                }
+            }
+        } while (batch.size() == END_BATCH);
+        return count;
     }
 
     /**

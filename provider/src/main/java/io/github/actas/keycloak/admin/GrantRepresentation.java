@@ -33,8 +33,9 @@ public record GrantRepresentation(
         String notAfter,
         Boolean trustActorUsernames) {
 
-    @JsonPropertyOrder({"users", "groups", "roles", "clients"})
-    public record Actors(List<String> users, List<String> groups, List<String> roles, List<String> clients) {
+    @JsonPropertyOrder({"users", "groups", "roles", "clients", "serviceAccounts"})
+    public record Actors(List<String> users, List<String> groups, List<String> roles, List<String> clients,
+                         List<String> serviceAccounts) {
     }
 
     @JsonPropertyOrder({"users", "groups", "roles", "exclude"})
@@ -58,7 +59,8 @@ public record GrantRepresentation(
                 grant.description(),
                 grant.enabled(),
                 new Actors(sorted(grant.actors().users()), sorted(grant.actors().groups()),
-                        sorted(grant.actors().roles()), sorted(grant.actors().clients())),
+                        sorted(grant.actors().roles()), sorted(grant.actors().clients()),
+                        sorted(grant.actors().serviceAccounts())),
                 new Targets(sorted(grant.targets().users()), sorted(grant.targets().groups()),
                         sorted(grant.targets().roles()),
                         new Exclude(sorted(grant.excluded().users()), sorted(grant.excluded().groups()),
@@ -82,7 +84,7 @@ public record GrantRepresentation(
      * @param fieldPrefix prefix for error field names, e.g. {@code grants[0].}
      */
     public Grant toGrant(String grantId, String fieldPrefix) {
-        Actors a = actors == null ? new Actors(null, null, null, null) : actors;
+        Actors a = actors == null ? new Actors(null, null, null, null, null) : actors;
         Targets t = targets == null ? new Targets(null, null, null, null) : targets;
         Exclude x = t.exclude() == null ? new Exclude(null, null, null) : t.exclude();
         String p = fieldPrefix;
@@ -95,7 +97,8 @@ public record GrantRepresentation(
                         GrantFields.strings(p + "actors.users", a.users()),
                         GrantFields.strings(p + "actors.groups", a.groups()),
                         GrantFields.strings(p + "actors.roles", a.roles()),
-                        GrantFields.strings(p + "actors.clients", a.clients())),
+                        GrantFields.strings(p + "actors.clients", a.clients()),
+                        GrantFields.strings(p + "actors.serviceAccounts", a.serviceAccounts())),
                 new Selector(
                         GrantFields.strings(p + "targets.users", t.users()),
                         GrantFields.strings(p + "targets.groups", t.groups()),

@@ -53,7 +53,7 @@ final class ServiceAccountSpecs {
                     throw new GrantValidationException("actsAs.user", "actsAs.user: no such user" + (namespace == null
                             ? "" : " in namespace " + KeycloakModelUtils.buildGroupPath(namespace)));
                 }
-                actsAsType = "user";
+                actsAsType = ServiceAccounts.ACTS_AS_USER;
                 actsAsId = user.getId();
             } else {
                 GroupModel group = directory.findGroupModel(actsAs.group());
@@ -61,7 +61,7 @@ final class ServiceAccountSpecs {
                     throw new GrantValidationException("actsAs.group", "actsAs.group: no such group" + (namespace == null
                             ? "" : " in namespace " + KeycloakModelUtils.buildGroupPath(namespace)));
                 }
-                actsAsType = "group";
+                actsAsType = ServiceAccounts.ACTS_AS_GROUP;
                 actsAsId = group.getId();
             }
         }

@@ -5,8 +5,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import io.github.actas.keycloak.acting.SessionEnds;
 import io.github.actas.keycloak.audit.ActAsAuditProvider;
 import io.github.actas.keycloak.audit.ActAsAuditProvider.ServiceAccountChange;
+import io.github.actas.keycloak.audit.EndReason;
 import io.github.actas.keycloak.persistence.ServiceAccountEntity;
 import io.github.actas.keycloak.policy.GrantValidationException;
 import io.github.actas.keycloak.store.ActAsPolicyProvider;
@@ -143,7 +145,10 @@ public final class ServiceAccountsResource {
         return ok(represent(account, namespace, now, key));
     }
 
-    /** Revokes the account: its key fails from now on. The account stays listed, as revoked. */
+    /**
+     * Revokes the account: its key fails from now on, its tokens and the acting sessions it started end. The
+     * account stays listed, as revoked.
+     */
     @DELETE
     @Path("{id}")
     public Response revoke(@PathParam("id") String id) {
@@ -155,6 +160,9 @@ public final class ServiceAccountsResource {
         if (account.getRevoked() == 0) {
             long now = Time.currentTimeMillis();
             accounts.revoke(realm, account, now);
+            // What it started as someone else ends too, on every node, each with its own ended record.
+            new SessionEnds(session).endAllOfActor(realm, ServiceAccounts.principalIdOf(account.getId()),
+                    EndReason.SERVICE_ACCOUNT_REVOKED, access.admin(), row -> { });
             audit(ServiceAccountChange.REVOKED, OperationType.DELETE, account, found.namespace(), now);
         }
         return Response.noContent().build();
@@ -182,10 +190,10 @@ public final class ServiceAccountsResource {
 
     private ServiceAccountRepresentation represent(ServiceAccountEntity account, GroupModel namespace, long now, String key) {
         Map<String, String> actsAs = null;
-        if ("user".equals(account.getActsAsType())) {
+        if (ServiceAccounts.ACTS_AS_USER.equals(account.getActsAsType())) {
             UserModel user = session.users().getUserById(realm, account.getActsAsId());
             actsAs = Map.of("user", user == null ? account.getActsAsId() : user.getUsername());
-        } else if ("group".equals(account.getActsAsType())) {
+        } else if (ServiceAccounts.ACTS_AS_GROUP.equals(account.getActsAsType())) {
             GroupModel group = session.groups().getGroupById(realm, account.getActsAsId());
             actsAs = Map.of("group", group == null ? account.getActsAsId() : KeycloakModelUtils.buildGroupPath(group));
         }

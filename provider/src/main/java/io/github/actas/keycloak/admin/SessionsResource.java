@@ -35,8 +35,6 @@ public final class SessionsResource {
 
     private static final int DEFAULT_MAX = 100;
     private static final int MAX_MAX = 1000;
-    /** Bulk ending works through an actor's sessions in pages of this size. */
-    private static final int END_BATCH = 200;
 
     private final KeycloakSession session;
     private final RealmModel realm;
@@ -146,21 +144,7 @@ public final class SessionsResource {
             return AdminErrors.badRequest("actor", "actor: give the username or id whose sessions to end");
         }
         UserModel user = user(actor);
-        int ended = 0;
-        if (user != null) {
-            List<ActAsSessionEntity> batch;
-            do {
-                batch = sessions.active(realm, user.getId(), null, 0, END_BATCH);
-                for (ActAsSessionEntity row : batch) {
-                    if (sessions.live(realm, row) != null) {
-                        revoke(row);
-                        ended++;
-                    } else {
-                        ends.end(realm, row.getId(), EndReason.GONE, null);
-                    }
-                }
-            } while (batch.size() == END_BATCH);
-        }
+        int ended = user == null ? 0 : ends.endAllOfActor(realm, user.getId(), EndReason.REVOKED, access.admin(), this::audit);
         return ok(Map.of("ended", ended));
     }
 

@@ -6,6 +6,7 @@ import java.util.List;
 import io.github.actas.keycloak.persistence.AuditRecordEntity;
 import io.github.actas.keycloak.policy.Mode;
 import jakarta.persistence.EntityManager;
+import io.github.actas.keycloak.policy.Principal;
 import org.keycloak.common.ClientConnection;
 import org.keycloak.common.util.Time;
 import org.keycloak.connections.jpa.JpaConnectionProvider;
@@ -129,11 +130,8 @@ public final class ActAsAuditProvider implements Provider {
         UserModel admin = session.getContext().getUser();
         return record(realm, new RecordBuilder(change.type)
                 .initiatingUser(admin == null ? null : admin.getId(), admin == null ? null : admin.getUsername())
-                .effectiveUser(principalId, SERVICE_ACCOUNT_PREFIX + accountName));
+                .effectiveUser(principalId, Principal.serviceAccountName(accountName)));
     }
-
-    /** How service accounts name themselves in records and {@code act}: {@code sa:<name>}. */
-    public static final String SERVICE_ACCOUNT_PREFIX = "sa:";
 
     /** How a service account changed. */
     public enum ServiceAccountChange {

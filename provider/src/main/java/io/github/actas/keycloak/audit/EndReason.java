@@ -19,6 +19,8 @@ public enum EndReason {
     NOT_ALLOWED("not-allowed", "the grants no longer allow this session", false),
     /** Re-decided: the actor no longer exists. */
     ACTOR_GONE("actor-gone", "the actor no longer exists", false),
+    /** The Act-As service account acting was revoked. */
+    SERVICE_ACCOUNT_REVOKED("service-account-revoked", "the service account was revoked", false),
     /** The target user was deleted (Keycloak removed its sessions). */
     TARGET_REMOVED("target-removed", "the target user was deleted", true),
     /** The group acted as was deleted (its principal goes with it). */

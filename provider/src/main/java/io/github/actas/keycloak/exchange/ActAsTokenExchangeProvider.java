@@ -40,7 +40,8 @@ import org.keycloak.services.managers.AuthenticationManager;
  *   <li>group: the same with {@code requested_group}; the tokens are about the group's principal;</li>
  *   <li>delegate: {@code subject_token} is the user's own token; the actor is {@code actor_token}'s user or,
  *       with {@code act_as_mode=delegate}, the requesting client's service account;</li>
- *   <li>service-account key: {@code subject_token} is an Act-As key ({@link KeyExchange});</li>
+ *   <li>service-account key: {@code subject_token} is an Act-As key ({@link KeyExchange}); an account with
+ *       {@code actsAs} acts as its user or group, decided like the rest;</li>
  *   <li>continuation: a standard exchange of an Act-As token is re-decided for the new client first.</li>
  * </ul>
  *
@@ -139,20 +140,12 @@ final class ActAsTokenExchangeProvider extends ActingTokenIssuer {
         ActAsRequest request = requests.request(actor, mode, requested, parameters.reason, actorToken.getAcr(),
                 clientIds(audience));
         Decision decision = decide(requests, request);
-        UserModel target = requests.targetOf(decision);
-        if (target == null) {
-            // Allowed a moment ago, removed since: as if it had never existed.
-            throw ExchangeException.refused(Refusals.of(Denial.TARGET_NOT_FOUND, request));
-        }
-        facts = facts.target(target.getId(), target.getUsername());
-        if (decision.group() != null) {
-            facts = facts.group(decision.group().id(), decision.group().path());
-        }
+        UserModel target = targetOf(requests, request, decision);
         validateConsents(target, scope);
 
         ActAsSession notes = ActAsSession.starting(decision, mode, actor, issuer(), client.getClientId(),
                 parameters.reason, actorToken.getAcr(), null, null, null, Time.currentTime());
-        return issue(target, decision, notes, actorAuth.session(), requestedTokenType, audience, scope);
+        return issue(target, decision, notes, actorAuth.session(), requestedTokenType, audience, scope, Long.MAX_VALUE);
     }
 
     private Response delegate(ExchangeParameters parameters) {
@@ -203,17 +196,44 @@ final class ActAsTokenExchangeProvider extends ActingTokenIssuer {
         ActAsSession notes = ActAsSession.starting(decision, Mode.DELEGATE, actor, issuer(), client.getClientId(),
                 parameters.reason, actorAcr, subjectAct == null ? null : ActClaim.toJson(subjectAct), subjectActing,
                 subject.session().getId(), Time.currentTime());
-        return issue(target, decision, notes, subject.session(), requestedTokenType, audience, scope);
+        return issue(target, decision, notes, subject.session(), requestedTokenType, audience, scope, Long.MAX_VALUE);
     }
 
-    /** A service-account key for an access token of its account: no refresh token, never past the key's expiry. */
+    /** A service-account key for an access token: no refresh token, never past the key's expiry. */
     private Response serviceAccountKey(ExchangeParameters parameters) {
         KeyExchange.Admitted admitted = new KeyExchange(session, realm, client)
                 .admit(parameters.subjectToken, keyTokenSeconds, known -> facts = known);
         if (!OAuth2Constants.ACCESS_TOKEN_TYPE.equals(getRequestedTokenType())) {
             throw ExchangeException.invalidRequest("a service-account key is exchanged for an access token only");
         }
-        return issueForKey(admitted);
+        if (params.getAudience() != null) {
+            throw ExchangeException.invalidRequest("audience cannot be used with a service-account key: its tokens are"
+                    + " for the client using it (that client's audience mappers apply)");
+        }
+        Mode mode = admitted.actsAs();
+        return mode == null ? issueForKey(admitted) : serviceAccountActing(admitted, mode, parameters.reason);
+    }
+
+    /**
+     * A key of an account with {@code actsAs}: a decision like any other, the account's principal the actor (grants
+     * name it by {@code actors.serviceAccounts}, and it never reaches past its namespace). The acting session
+     * starts from the key's session and never outlives the key.
+     */
+    private Response serviceAccountActing(KeyExchange.Admitted admitted, Mode mode, String reason) {
+        event.event(EventType.IMPERSONATE);
+        facts = facts.withReason(reason);
+        ActingRequests requests = new ActingRequests(session, realm, client);
+        Principal actor = requests.actor(admitted.principal(), false);
+        ActAsRequest request = requests.request(actor, mode, admitted.account().getActsAsId(), reason, null, List.of());
+        Decision decision = decide(requests, request);
+        UserModel target = targetOf(requests, request, decision);
+        String scope = params.getScope();
+        validateConsents(target, scope);
+        ActAsSession starting = ActAsSession.starting(decision, mode, actor, issuer(), client.getClientId(), reason,
+                null, null, null, null, Time.currentTime());
+        ActAsSession notes = starting.endingAt(Math.min(starting.expires(), admitted.keyExpires()));
+        return issue(target, decision, notes, admitted.userSession(), OAuth2Constants.ACCESS_TOKEN_TYPE, List.of(),
+                scope, admitted.tokenExpires());
     }
 
     /**
@@ -246,6 +266,20 @@ final class ActAsTokenExchangeProvider extends ActingTokenIssuer {
             session.getTransactionManager().setRollbackOnly();
             throw e;
         }
+    }
+
+    /** The user the tokens of an allowed decision are about, now named in the refusal's or the record's facts. */
+    private UserModel targetOf(ActingRequests requests, ActAsRequest request, Decision decision) {
+        UserModel target = requests.targetOf(decision);
+        if (target == null) {
+            // Allowed a moment ago, removed since: as if it had never existed.
+            throw ExchangeException.refused(Refusals.of(Denial.TARGET_NOT_FOUND, request));
+        }
+        facts = facts.target(target.getId(), target.getUsername());
+        if (decision.group() != null) {
+            facts = facts.group(decision.group().id(), decision.group().path());
+        }
+        return target;
     }
 
     private Decision decide(ActingRequests requests, ActAsRequest request) {

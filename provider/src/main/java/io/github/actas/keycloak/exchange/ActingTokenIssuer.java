@@ -46,9 +46,11 @@ abstract class ActingTokenIssuer extends StandardTokenExchangeProvider {
      * Tokens of the acting session {@code draft} describes, for {@code target}: an identical session started from
      * {@code parent} is reused (its hard end moved earlier if the grant now says so), else one starts. Nothing
      * of a failed issuance stays: not the session, not its audit record.
+     *
+     * @param expiresBy the latest expiry (epoch seconds) of the access token, or {@link Long#MAX_VALUE}
      */
     protected Response issue(UserModel target, Decision decision, ActAsSession draft, UserSessionModel parent,
-                             String requestedTokenType, List<ClientModel> audience, String scope) {
+                             String requestedTokenType, List<ClientModel> audience, String scope, long expiresBy) {
         ActingSessions sessions = new ActingSessions(session);
         ActingSessions.Reuse reuse = sessions.reusable(realm, parent, target, draft, decision.durationSeconds());
         UserSessionModel userSession = reuse.session();
@@ -86,6 +88,10 @@ abstract class ActingTokenIssuer extends StandardTokenExchangeProvider {
 
             TokenManager.AccessTokenResponseBuilder builder = tokenManager.responseBuilder(realm, client, event, session,
                     userSession, clientSessionCtx).generateAccessToken();
+            Long exp = builder.getAccessToken().getExp();
+            if (expiresBy != Long.MAX_VALUE && (exp == null || exp > expiresBy)) {
+                builder.getAccessToken().exp(expiresBy);
+            }
             checkRequestedAudiences(builder);
             if (OAuth2Constants.REFRESH_TOKEN_TYPE.equals(requestedTokenType)) {
                 builder.generateRefreshToken();

@@ -2,9 +2,10 @@ package io.github.actas.keycloak.exchange;
 
 import java.util.function.Consumer;
 
-import io.github.actas.keycloak.audit.ActAsAuditProvider;
 import io.github.actas.keycloak.audit.ActingFacts;
 import io.github.actas.keycloak.persistence.ServiceAccountEntity;
+import io.github.actas.keycloak.policy.Mode;
+import io.github.actas.keycloak.policy.Principal;
 import io.github.actas.keycloak.store.ServiceAccountKeys;
 import io.github.actas.keycloak.store.ServiceAccounts;
 import org.keycloak.OAuthErrorException;
@@ -31,9 +32,22 @@ final class KeyExchange {
 
     private static final long LAST_USED_GRANULARITY_MILLIS = 60_000;
 
-    /** What a valid key gets: its account's principal, the session its tokens come from, and when they end. */
+    /**
+     * What a valid key gets: its account's principal, the session its tokens come from (with {@code actsAs}: the
+     * session its acting sessions start from), and when they end.
+     */
     record Admitted(ServiceAccountEntity account, UserModel principal, UserSessionModel userSession, long tokenExpires,
                     ActingFacts facts) {
+
+        /** @return how the account acts ({@code actsAs} a user: impersonate; a group: group), or null: as itself */
+        Mode actsAs() {
+            return actsAsMode(account);
+        }
+
+        /** @return the key's expiry, in epoch seconds: nothing it starts outlives it */
+        long keyExpires() {
+            return account.getExpires() / 1000;
+        }
     }
 
     private final KeycloakSession session;
@@ -65,17 +79,17 @@ final class KeyExchange {
         if (account == null) {
             throw invalidKey();
         }
-        String name = ActAsAuditProvider.SERVICE_ACCOUNT_PREFIX + account.getName();
+        String name = Principal.serviceAccountName(account.getName());
         String principalId = ServiceAccounts.principalIdOf(account.getId());
-        ActingFacts facts = ActingFacts.request(null, principalId, name, null, principalId, name, null, client.getClientId());
+        Mode mode = actsAsMode(account);
+        // Acting as someone, the target is named once the policy has answered; else the account is its own subject.
+        ActingFacts facts = mode == null
+                ? ActingFacts.request(null, principalId, name, null, principalId, name, null, client.getClientId())
+                : ActingFacts.request(mode, principalId, name, null, null, null, null, client.getClientId());
         known.accept(facts);
         if (account.getRevoked() > 0 || account.getExpires() <= now
                 || !account.clientIds().contains(client.getClientId())) {
             throw invalidKey();
-        }
-        if (account.getActsAsType() != null) {
-            throw ExchangeException.invalidRequest("service accounts that act as a user or group cannot be used in this"
-                    + " version of Act-As; use an account without actsAs");
         }
         UserModel principal = accounts.principal(realm, account);
         if (principal == null || !principal.isEnabled()) {
@@ -86,6 +100,11 @@ final class KeyExchange {
         }
         long tokenExpires = Math.min(Time.currentTime() + (long) tokenSeconds, account.getExpires() / 1000);
         return new Admitted(account, principal, session(account, principal), tokenExpires, facts);
+    }
+
+    private static Mode actsAsMode(ServiceAccountEntity account) {
+        String type = account.getActsAsType();
+        return type == null ? null : ServiceAccounts.ACTS_AS_GROUP.equals(type) ? Mode.GROUP : Mode.IMPERSONATE;
     }
 
     private UserSessionModel session(ServiceAccountEntity account, UserModel principal) {

@@ -23,6 +23,8 @@ public enum Denial {
      * the requested audience.
      */
     AUDIENCE_NOT_ALLOWED,
+    /** An Act-As service account asked for a target outside its namespace (whatever its grants say). */
+    OUTSIDE_NAMESPACE,
     /** The actor holds grants, but none allows this target, mode, client and time. */
     NOT_PERMITTED;
 

@@ -21,6 +21,7 @@ public final class GrantConfig {
     public static final String ACTORS_GROUPS = "actors.groups";
     public static final String ACTORS_ROLES = "actors.roles";
     public static final String ACTORS_CLIENTS = "actors.clients";
+    public static final String ACTORS_SERVICE_ACCOUNTS = "actors.serviceAccounts";
     public static final String TARGETS_USERS = "targets.users";
     public static final String TARGETS_GROUPS = "targets.groups";
     public static final String TARGETS_ROLES = "targets.roles";
@@ -40,7 +41,7 @@ public final class GrantConfig {
     public static final String TRUST_ACTOR_USERNAMES = "trustActorUsernames";
 
     public static final Set<String> KEYS = Set.of(DESCRIPTION, ENABLED, ACTORS_USERS, ACTORS_GROUPS, ACTORS_ROLES,
-            ACTORS_CLIENTS, TARGETS_USERS, TARGETS_GROUPS, TARGETS_ROLES, EXCLUDE_USERS, EXCLUDE_GROUPS, EXCLUDE_ROLES,
+            ACTORS_CLIENTS, ACTORS_SERVICE_ACCOUNTS, TARGETS_USERS, TARGETS_GROUPS, TARGETS_ROLES, EXCLUDE_USERS, EXCLUDE_GROUPS, EXCLUDE_ROLES,
             MODES, CLIENTS, MAX_DURATION_SECONDS, REQUIRE_REASON, REASON_PATTERN, REQUIRE_ACR, NOTIFY_TARGET,
             ALLOW_PRIVILEGED_TARGETS, NOT_BEFORE, NOT_AFTER, TRUST_ACTOR_USERNAMES);
 
@@ -59,6 +60,7 @@ public final class GrantConfig {
         putAll(config, ACTORS_GROUPS, grant.actors().groups());
         putAll(config, ACTORS_ROLES, grant.actors().roles());
         putAll(config, ACTORS_CLIENTS, grant.actors().clients());
+        putAll(config, ACTORS_SERVICE_ACCOUNTS, grant.actors().serviceAccounts());
         putAll(config, TARGETS_USERS, grant.targets().users());
         putAll(config, TARGETS_GROUPS, grant.targets().groups());
         putAll(config, TARGETS_ROLES, grant.targets().roles());
@@ -103,7 +105,8 @@ public final class GrantConfig {
                         GrantFields.strings(ACTORS_USERS, config.get(ACTORS_USERS)),
                         GrantFields.strings(ACTORS_GROUPS, config.get(ACTORS_GROUPS)),
                         GrantFields.strings(ACTORS_ROLES, config.get(ACTORS_ROLES)),
-                        GrantFields.strings(ACTORS_CLIENTS, config.get(ACTORS_CLIENTS))),
+                        GrantFields.strings(ACTORS_CLIENTS, config.get(ACTORS_CLIENTS)),
+                        GrantFields.strings(ACTORS_SERVICE_ACCOUNTS, config.get(ACTORS_SERVICE_ACCOUNTS))),
                 new Selector(
                         GrantFields.strings(TARGETS_USERS, config.get(TARGETS_USERS)),
                         GrantFields.strings(TARGETS_GROUPS, config.get(TARGETS_GROUPS)),

@@ -12,6 +12,7 @@ import com.google.re2j.PatternSyntaxException;
 public final class GrantValidator {
 
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,99}");
+    private static final Pattern SERVICE_ACCOUNT_GLOB = Pattern.compile("[A-Za-z0-9._*?-]{1,64}");
 
     private GrantValidator() {
     }
@@ -36,7 +37,7 @@ public final class GrantValidator {
 
         Selector actors = grant.actors();
         if (actors.isEmpty()) {
-            throw new GrantValidationException("actors", "name at least one of users, groups, roles or clients");
+            throw new GrantValidationException("actors", "name at least one of users, groups, roles, clients or serviceAccounts");
         }
         if (!grant.trustActorUsernames() && !actors.users().isEmpty()) {
             String why = realm.selfChosenUsernames();
@@ -58,12 +59,22 @@ public final class GrantValidator {
             }
         }
 
+        for (String account : actors.serviceAccounts()) {
+            if (!SERVICE_ACCOUNT_GLOB.matcher(account).matches()) {
+                throw new GrantValidationException("actors.serviceAccounts", "'" + account + "' is no service-account name"
+                        + " or glob: 1-64 letters, digits, '.', '_', '-', '*' or '?'");
+            }
+        }
+
         Selector targets = grant.targets();
         if (targets.users().isEmpty() && targets.groups().isEmpty() && targets.roles().isEmpty()) {
             throw new GrantValidationException("targets", "name at least one of users, groups or roles");
         }
         if (!targets.clients().isEmpty()) {
             throw new GrantValidationException("targets.clients", "targets are users and groups, not clients");
+        }
+        if (!targets.serviceAccounts().isEmpty()) {
+            throw new GrantValidationException("targets.serviceAccounts", "targets are users and groups, not service accounts");
         }
         checkGroups("targets.groups", targets.groups(), realm);
         checkRoles("targets.roles", targets.roles(), realm);

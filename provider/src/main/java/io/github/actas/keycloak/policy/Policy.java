@@ -16,7 +16,8 @@ import java.util.Map;
  *
  * <p>Guards hold whatever a grant says: no acting as oneself, no chains, the target must exist, be
  * enabled and live in the realm, service accounts only when named exactly, privileged targets only
- * with {@code allowPrivilegedTargets} and only for actors holding all of the target's admin roles.
+ * with {@code allowPrivilegedTargets} and only for actors holding all of the target's admin roles, an Act-As
+ * service account only inside its namespace.
  * An actor holding no grant is refused before the target is even looked up.
  */
 public final class Policy {
@@ -34,6 +35,8 @@ public final class Policy {
     private final Map<String, int[]> actorRoles;
     private final Map<String, int[]> actorClients;
     private final GlobIndex actorGlobs;
+    private final Map<String, int[]> actorAccounts;
+    private final GlobIndex actorAccountGlobs;
 
     private Policy(String revision, List<Grant> grants, PolicySettings settings) {
         this.revision = revision;
@@ -58,6 +61,8 @@ public final class Policy {
         Map<String, IntList> roles = new HashMap<>();
         Map<String, IntList> clients = new HashMap<>();
         GlobIndex.Builder globs = GlobIndex.builder();
+        Map<String, IntList> accounts = new HashMap<>();
+        GlobIndex.Builder accountGlobs = GlobIndex.builder();
         for (int i = 0; i < compiled.length; i++) {
             Grant grant = compiled[i].grant;
             if (!grant.enabled()) {
@@ -79,12 +84,21 @@ public final class Policy {
             for (String client : grant.actors().clients()) {
                 file(clients, client, i);
             }
+            for (String account : grant.actors().serviceAccounts()) {
+                if (Glob.isPattern(account)) {
+                    accountGlobs.add(Glob.compile(account), i);
+                } else {
+                    file(accounts, Text.fold(account), i);
+                }
+            }
         }
         this.actorUsers = freeze(users);
         this.actorGroups = freeze(groups);
         this.actorRoles = freeze(roles);
         this.actorClients = freeze(clients);
         this.actorGlobs = globs.build();
+        this.actorAccounts = freeze(accounts);
+        this.actorAccountGlobs = accountGlobs.build();
     }
 
     /** A stored grant that could not be compiled: it allows nothing (the provider logs it). */
@@ -151,6 +165,10 @@ public final class Policy {
                 note(reasons, "group '" + request.group() + "' does not exist in this realm");
                 return Decision.deny(Denial.TARGET_NOT_FOUND, null, null, reasons);
             }
+            if (actor.namespace() != null && !actor.namespace().holdsGroup(group.path())) {
+                note(reasons, outsideNamespace(actor, "group '" + group.path() + "'"));
+                return Decision.deny(Denial.OUTSIDE_NAMESPACE, null, group, reasons);
+            }
         } else {
             target = request.target() == null ? null : directory.findUser(request.target());
             if (target == null) {
@@ -164,6 +182,10 @@ public final class Policy {
             if (!target.enabled()) {
                 note(reasons, "user '" + target.username() + "' is disabled");
                 return Decision.deny(Denial.TARGET_DISABLED, target, null, reasons);
+            }
+            if (actor.namespace() != null && !actor.namespace().holdsMemberOf(target.groupPaths())) {
+                note(reasons, outsideNamespace(actor, "user '" + target.username() + "'"));
+                return Decision.deny(Denial.OUTSIDE_NAMESPACE, target, null, reasons);
             }
         }
 
@@ -216,6 +238,15 @@ public final class Policy {
      */
     private IntList candidates(Principal actor, Directory directory, List<String> reasons) {
         IntList out = new IntList(8);
+        if (actor.actAsServiceAccount() != null) {
+            // An Act-As service account acts only through actors.serviceAccounts: never through a user glob,
+            // group or role its principal happens to match.
+            String name = Text.fold(actor.actAsServiceAccount());
+            out.addAll(actorAccounts.get(name));
+            actorAccountGlobs.collect(name, out);
+            out.sortUnique();
+            return out;
+        }
         String folded = actor.foldedUsername();
         out.addAll(actorUsers.get(actor.id()));
         if (actor.isServiceAccount()) {
@@ -247,6 +278,12 @@ public final class Policy {
         }
         out.sortUnique();
         return out;
+    }
+
+    private static String outsideNamespace(Principal actor, String target) {
+        String namespace = actor.namespace().path();
+        return target + " is outside the namespace of service account '" + actor.actAsServiceAccount() + "' ("
+                + (namespace == null ? "its namespace group no longer exists" : namespace) + "): no grant reaches past it";
     }
 
     private static void note(List<String> reasons, String reason) {

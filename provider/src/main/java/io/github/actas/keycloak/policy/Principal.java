@@ -10,6 +10,11 @@ import java.util.Set;
  */
 public final class Principal {
 
+    /** How an Act-As service account is named in decisions, records, log lines and {@code act}: {@code sa:<name>}. */
+    public static String serviceAccountName(String accountName) {
+        return "sa:" + accountName;
+    }
+
     private final String id;
     private final String username;
     private final String foldedUsername;
@@ -18,6 +23,8 @@ public final class Principal {
     private final Set<String> roles;
     private final Set<String> adminRoles;
     private final String serviceAccountClientId;
+    private final String actAsServiceAccount;
+    private final Namespace namespace;
     private final boolean acting;
 
     private Principal(Builder b) {
@@ -29,7 +36,32 @@ public final class Principal {
         this.roles = Set.copyOf(b.roles);
         this.adminRoles = Set.copyOf(b.adminRoles);
         this.serviceAccountClientId = b.serviceAccountClientId;
+        this.actAsServiceAccount = b.actAsServiceAccount;
+        this.namespace = b.namespace;
         this.acting = b.acting;
+    }
+
+    /**
+     * Where an Act-As service account may act: inside one group's subtree, or the whole realm.
+     *
+     * @param path the group's path, or null when the account's namespace group no longer exists (then nothing
+     *             is inside it: a deleted namespace must not widen into the whole realm)
+     */
+    public record Namespace(String path) {
+
+        /** The namespace of an account without one: the whole realm. */
+        public static final Namespace REALM = new Namespace("/");
+
+        /** @return whether a user in these groups (each with its ancestors) lives inside the namespace */
+        public boolean holdsMemberOf(Set<String> groupPaths) {
+            return this == REALM || path != null && groupPaths.contains(path);
+        }
+
+        /** @return whether the group with this path is the namespace's group or inside its subtree */
+        public boolean holdsGroup(String groupPath) {
+            return this == REALM || path != null && groupPath != null
+                    && (groupPath.equals(path) || groupPath.startsWith(path + "/"));
+        }
     }
 
     public static Builder builder(String id, String username) {
@@ -74,6 +106,16 @@ public final class Principal {
         return serviceAccountClientId != null;
     }
 
+    /** @return the name of the Act-As service account whose principal this is, else null */
+    public String actAsServiceAccount() {
+        return actAsServiceAccount;
+    }
+
+    /** @return where this principal may act: its account's namespace, or null for everyone else (no limit) */
+    public Namespace namespace() {
+        return namespace;
+    }
+
     /** @return whether this user is already acting as someone else (then it may not act again) */
     public boolean acting() {
         return acting;
@@ -87,6 +129,8 @@ public final class Principal {
         b.roles = roles;
         b.adminRoles = adminRoles;
         b.serviceAccountClientId = serviceAccountClientId;
+        b.actAsServiceAccount = actAsServiceAccount;
+        b.namespace = namespace;
         b.acting = true;
         return new Principal(b);
     }
@@ -104,6 +148,8 @@ public final class Principal {
         private Set<String> roles = Set.of();
         private Set<String> adminRoles = Set.of();
         private String serviceAccountClientId;
+        private String actAsServiceAccount;
+        private Namespace namespace;
         private boolean acting;
 
         private Builder(String id, String username) {
@@ -133,6 +179,16 @@ public final class Principal {
 
         public Builder serviceAccountOf(String clientId) {
             this.serviceAccountClientId = clientId;
+            return this;
+        }
+
+        /**
+         * Marks the principal of the Act-As service account {@code name}, which may act only inside
+         * {@code where}: grants name it by {@code actors.serviceAccounts} only.
+         */
+        public Builder actAsServiceAccount(String name, Namespace where) {
+            this.actAsServiceAccount = name;
+            this.namespace = where;
             return this;
         }
 

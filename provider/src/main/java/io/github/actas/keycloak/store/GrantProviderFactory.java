@@ -38,6 +38,7 @@ public final class GrantProviderFactory implements ComponentFactory<GrantProvide
             .property().name(GrantConfig.ACTORS_GROUPS).type(ProviderConfigProperty.MULTIVALUED_STRING_TYPE).label("Actor group paths").add()
             .property().name(GrantConfig.ACTORS_ROLES).type(ProviderConfigProperty.MULTIVALUED_STRING_TYPE).label("Actor roles").add()
             .property().name(GrantConfig.ACTORS_CLIENTS).type(ProviderConfigProperty.MULTIVALUED_STRING_TYPE).label("Actor clients (service accounts)").add()
+            .property().name(GrantConfig.ACTORS_SERVICE_ACCOUNTS).type(ProviderConfigProperty.MULTIVALUED_STRING_TYPE).label("Actor Act-As service accounts (name globs)").add()
             .property().name(GrantConfig.TARGETS_USERS).type(ProviderConfigProperty.MULTIVALUED_STRING_TYPE).label("Target username globs").add()
             .property().name(GrantConfig.TARGETS_GROUPS).type(ProviderConfigProperty.MULTIVALUED_STRING_TYPE).label("Target group paths").add()
             .property().name(GrantConfig.TARGETS_ROLES).type(ProviderConfigProperty.MULTIVALUED_STRING_TYPE).label("Target roles").add()

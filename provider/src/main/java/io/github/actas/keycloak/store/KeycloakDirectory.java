@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
 
+import io.github.actas.keycloak.persistence.ServiceAccountEntity;
 import io.github.actas.keycloak.policy.AcrLevels;
 import io.github.actas.keycloak.policy.Directory;
 import io.github.actas.keycloak.policy.GroupPrincipal;
@@ -153,7 +154,10 @@ public final class KeycloakDirectory implements Directory {
             // A dangling link still marks a service account: it must never be swept in by wildcards.
             serviceAccountOf = owner != null ? owner.getClientId() : user.getServiceAccountClientLink();
         }
-        return Principal.builder(user.getId(), user.getUsername())
+        Principal.Builder principal = ServiceAccounts.isPrincipal(user)
+                ? serviceAccount(user)
+                : Principal.builder(user.getId(), user.getUsername());
+        return principal
                 .enabled(user.isEnabled())
                 .groupPaths(groupPaths)
                 .roles(roles)
@@ -162,6 +166,26 @@ public final class KeycloakDirectory implements Directory {
                 // A group's principal only ever holds tokens of acting as its group: it cannot act again.
                 .acting(GroupPrincipals.is(user))
                 .build();
+    }
+
+    /**
+     * An Act-As service account's principal: named {@code sa:<name>}, and limited to its account's namespace. An
+     * account that no longer exists (or was revoked) keeps a namespace holding nobody, so its principal cannot
+     * act whatever a grant says.
+     */
+    private Principal.Builder serviceAccount(UserModel user) {
+        ServiceAccountEntity account = new ServiceAccounts(session).find(realm, user.getFirstAttribute(ServiceAccounts.ATTRIBUTE));
+        if (account == null || account.getRevoked() > 0) {
+            return Principal.builder(user.getId(), user.getUsername())
+                    .actAsServiceAccount(user.getUsername(), new Principal.Namespace(null));
+        }
+        Principal.Namespace namespace = Principal.Namespace.REALM;
+        if (account.getNamespaceId() != null) {
+            GroupModel group = session.groups().getGroupById(realm, account.getNamespaceId());
+            namespace = new Principal.Namespace(group == null ? null : KeycloakModelUtils.buildGroupPath(group));
+        }
+        return Principal.builder(user.getId(), Principal.serviceAccountName(account.getName()))
+                .actAsServiceAccount(account.getName(), namespace);
     }
 
     private void expand(Deque<RoleModel> pending, Set<String> roles, Set<String> adminRoles) {

@@ -30,6 +30,11 @@ public final class ServiceAccounts {
     /** The principal's username is this followed by the account's name. */
     public static final String USERNAME_PREFIX = "act-as-sa-";
 
+    /** {@code actsAsType} of an account acting as a user (then {@code actsAsId} is the user's id). */
+    public static final String ACTS_AS_USER = "user";
+    /** {@code actsAsType} of an account acting as a group (then {@code actsAsId} is the group's id). */
+    public static final String ACTS_AS_GROUP = "group";
+
     private final KeycloakSession session;
 
     public ServiceAccounts(KeycloakSession session) {

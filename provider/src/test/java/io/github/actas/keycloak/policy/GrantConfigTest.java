@@ -15,7 +15,8 @@ class GrantConfigTest {
     @Test
     void roundTripsEveryField() {
         Grant grant = new Grant("id-1", "support-desk", "Support agents may act as customers", false,
-                new Selector(List.of("admin*"), List.of("/support"), List.of("support-agent"), List.of("ticket-service")),
+                new Selector(List.of("admin*"), List.of("/support"), List.of("support-agent"), List.of("ticket-service"),
+                        List.of("ci-*")),
                 new Selector(List.of("user_*"), List.of("/customers"), List.of("customer"), List.of()),
                 new Selector(List.of("user_vip"), List.of("/customers/vip"), List.of("vip"), List.of()),
                 EnumSet.of(Mode.IMPERSONATE, Mode.GROUP), List.of("*"), 1800, true, "[A-Z]+-[0-9]+", "2",
@@ -23,6 +24,7 @@ class GrantConfigTest {
         Map<String, List<String>> config = GrantConfig.toConfig(grant);
         assertThat(GrantConfig.fromConfig("id-1", "support-desk", config)).isEqualTo(grant);
         assertThat(config.get("actors.users")).containsExactly("admin*");
+        assertThat(config.get("actors.serviceAccounts")).containsExactly("ci-*");
         assertThat(config.get("targets.exclude.users")).containsExactly("user_vip");
         assertThat(config.get("modes")).containsExactly("impersonate", "group");
     }

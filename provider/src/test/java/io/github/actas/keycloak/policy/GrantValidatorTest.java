@@ -88,6 +88,8 @@ class GrantValidatorTest {
                 Arguments.of("actors.groups", with(g -> g.actorGroups("support"))),
                 Arguments.of("actors.roles", with(g -> g.actorRoles("no-such-role"))),
                 Arguments.of("actors.clients", with(g -> g.actorClients("ghost-client"))),
+                Arguments.of("actors.serviceAccounts", with(g -> g.actorServiceAccounts("ci deploy"))),
+                Arguments.of("actors.serviceAccounts", with(g -> g.actorServiceAccounts("x".repeat(65)))),
                 Arguments.of("targets.groups", with(g -> g.targetGroups("/customers/mars"))),
                 Arguments.of("targets.roles", with(g -> g.targetRoles("nope"))),
                 Arguments.of("targets.exclude.groups", with(g -> g.excludeGroups("/nope"))),

@@ -31,22 +31,27 @@ final class Grants {
     }
 
     Grants actorUsers(String... users) {
-        actors = new Selector(List.of(users), actors.groups(), actors.roles(), actors.clients());
+        actors = new Selector(List.of(users), actors.groups(), actors.roles(), actors.clients(), actors.serviceAccounts());
         return this;
     }
 
     Grants actorGroups(String... groups) {
-        actors = new Selector(actors.users(), List.of(groups), actors.roles(), actors.clients());
+        actors = new Selector(actors.users(), List.of(groups), actors.roles(), actors.clients(), actors.serviceAccounts());
         return this;
     }
 
     Grants actorRoles(String... roles) {
-        actors = new Selector(actors.users(), actors.groups(), List.of(roles), actors.clients());
+        actors = new Selector(actors.users(), actors.groups(), List.of(roles), actors.clients(), actors.serviceAccounts());
         return this;
     }
 
     Grants actorClients(String... clients) {
-        actors = new Selector(actors.users(), actors.groups(), actors.roles(), List.of(clients));
+        actors = new Selector(actors.users(), actors.groups(), actors.roles(), List.of(clients), actors.serviceAccounts());
+        return this;
+    }
+
+    Grants actorServiceAccounts(String... names) {
+        actors = new Selector(actors.users(), actors.groups(), actors.roles(), actors.clients(), List.of(names));
         return this;
     }
 

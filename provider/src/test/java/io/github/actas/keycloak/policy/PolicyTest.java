@@ -96,6 +96,49 @@ class PolicyTest {
                 .modes(Mode.DELEGATE)), request).allowed()).isTrue();
     }
 
+    private static Principal account(String name, Principal.Namespace namespace) {
+        return Principal.builder("id-sa-" + name, Principal.serviceAccountName(name))
+                .groupPaths(Set.of("/support")).roles(Set.of("support-agent"))
+                .actAsServiceAccount(name, namespace).build();
+    }
+
+    @Test
+    void actAsServiceAccountsActOnlyThroughActorsServiceAccounts() {
+        Principal ci = account("ci-deploy", Principal.Namespace.REALM);
+        // Its principal's groups, roles and the "sa:" name match nothing else a grant says.
+        assertThat(impersonate(policy(grant("g").actorUsers("*").actorGroups("/support").actorRoles("support-agent")
+                .targetUsers("*")), ci, "user_1").denial()).isEqualTo(Denial.NO_GRANT);
+        assertThat(impersonate(policy(grant("g").actorServiceAccounts("ci-*").targetUsers("*")), ci, "user_1")
+                .allowed()).isTrue();
+        assertThat(impersonate(policy(grant("g").actorServiceAccounts("CI-DEPLOY").targetUsers("*")), ci, "user_1")
+                .allowed()).isTrue();
+        assertThat(impersonate(policy(grant("g").actorServiceAccounts("ci-test").targetUsers("*")), ci, "user_1")
+                .denial()).isEqualTo(Denial.NO_GRANT);
+        // And no person is ever an Act-As service account, whatever their name.
+        Principal person = user("ci-deploy").build();
+        assertThat(impersonate(policy(grant("g").actorServiceAccounts("*").targetUsers("*")), person, "user_1")
+                .denial()).isEqualTo(Denial.NO_GRANT);
+    }
+
+    @Test
+    void aNamespacedServiceAccountNeverActsOutsideItsSubtreeWhateverTheGrantSays() {
+        Policy everyone = policy(grant("g").actorServiceAccounts("*").targetUsers("*").targetGroups("/customers")
+                .modes(Mode.IMPERSONATE, Mode.GROUP));
+        Principal eu = account("eu-bot", new Principal.Namespace("/customers/eu"));
+        assertThat(impersonate(everyone, eu, "user_1").allowed()).isTrue(); // in /customers/eu
+        Decision outside = impersonate(everyone, eu, "user_2"); // in /customers/us
+        assertThat(outside.denial()).isEqualTo(Denial.OUTSIDE_NAMESPACE);
+        assertThat(outside.reasons()).anyMatch(r -> r.contains("outside the namespace"));
+        assertThat(decide(everyone, new ActAsRequest(eu, Mode.GROUP, null, "/customers/eu", "app", null, null)).allowed())
+                .isTrue();
+        assertThat(decide(everyone, new ActAsRequest(eu, Mode.GROUP, null, "/admins", "app", null, null)).denial())
+                .isEqualTo(Denial.OUTSIDE_NAMESPACE);
+        // A namespace whose group is gone holds nobody: it never widens into the whole realm.
+        Principal orphan = account("orphan", new Principal.Namespace(null));
+        assertThat(impersonate(everyone, orphan, "user_1").denial()).isEqualTo(Denial.OUTSIDE_NAMESPACE);
+        assertThat(impersonate(everyone, account("realm-bot", Principal.Namespace.REALM), "user_2").allowed()).isTrue();
+    }
+
     @Test
     void actorUsernamesAreCaseInsensitive() {
         assertThat(impersonate(policy(grant("g").actorUsers("ADMIN1").targetUsers("USER_1")), ADMIN1, "user_1")

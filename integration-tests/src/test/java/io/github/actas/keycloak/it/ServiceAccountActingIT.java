@@ -180,6 +180,52 @@ class ServiceAccountActingIT extends KeycloakIT {
         TokenExchangeIT.assertRefused(use(unnamed.get("key").asText()), 403, "access_denied", "not permitted");
     }
 
+    /**
+     * Permissions v2: a team lead with no realm role, but Keycloak's fine-grained {@code manage-members} on
+     * {@code /team-a}, manages that namespace's accounts and nothing else.
+     */
+    @Test
+    void aTeamLeadWithManageMembersOnTheirGroupManagesItsAccountsOnly() {
+        String realm = "sa-fgap-it";
+        ensureRealm(realm);
+        String master = masterAdminToken();
+        String admin = server.adminUrl(realm);
+        String authz = admin + "/clients/" + Http.get(admin + "/clients?clientId=admin-permissions", master).json()
+                .get(0).get("id").asText() + "/authz/resource-server";
+        String lead = Http.get(admin + "/users?exact=true&username=lead", master).json().get(0).get("id").asText();
+        String teamA = Http.get(admin + "/group-by-path/team-a", master).json().get("id").asText();
+        String policyName = unique("lead");
+        Http.Response policy = Http.postJson(authz + "/policy/user", master, Map.of("name", policyName, "users", List.of(lead)));
+        assertThat(policy.status()).as(policy.toString()).isEqualTo(201);
+        Http.Response permission = Http.postJson(authz + "/permission/scope", master, Map.of("name", unique("team-a-members"),
+                "resourceType", "Groups", "resources", List.of(teamA), "scopes", List.of("manage-members"),
+                "policies", List.of(policy.json().get("id").asText())));
+        assertThat(permission.status()).as(permission.toString()).isEqualTo(201);
+
+        String token = token(realm, "lead", TEST_PASSWORD);
+        String accounts = actAsUrl(realm, "service-accounts");
+        Map<String, Object> inTeamA = Map.of("name", unique("team-a-ci"), "namespace", "/team-a", "clients", List.of("ci"),
+                "actsAs", Map.of("user", "user_a"));
+        Http.Response created = Http.postJson(accounts, token, inTeamA);
+        assertThat(created.status()).as(created.toString()).isEqualTo(201);
+        String id = created.json().get("id").asText();
+        assertThat(Http.get(accounts + "/" + id, token).status()).isEqualTo(200);
+        assertThat(Http.get(accounts, token).json().findValuesAsText("id")).contains(id);
+        assertThat(Http.postJson(accounts + "/" + id + "/rotate", token, "").status()).isEqualTo(200);
+
+        // Not team-b's, not the whole realm's; and what a lead may not see reads as forbidden, not as absent.
+        Map<String, Object> inTeamB = Map.of("name", unique("team-b-ci"), "namespace", "/team-b", "clients", List.of("ci"));
+        assertThat(Http.postJson(accounts, token, inTeamB).status()).isEqualTo(403);
+        assertThat(Http.postJson(accounts, token, Map.of("name", unique("realm-ci"), "clients", List.of("ci"))).status())
+                .isEqualTo(403);
+        String teamBAccount = Http.postJson(accounts, master, inTeamB).json().get("id").asText();
+        assertThat(Http.get(accounts + "/" + teamBAccount, token).status()).isEqualTo(403);
+        assertThat(Http.postJson(accounts + "/" + teamBAccount + "/rotate", token, "").status()).isEqualTo(403);
+        assertThat(Http.delete(accounts + "/" + teamBAccount, token).status()).isEqualTo(403);
+        assertThat(Http.get(accounts, token).json().findValuesAsText("id")).doesNotContain(teamBAccount);
+        assertThat(Http.delete(accounts + "/" + id, token).status()).isEqualTo(204);
+    }
+
     private static String grantId(String name) {
         for (JsonNode grant : Http.get(actAsUrl(REALM, "grants"), masterAdminToken()).json()) {
             if (grant.get("name").asText().equals(name)) {

@@ -220,6 +220,10 @@ class ServiceAccountsIT extends KeycloakIT {
         assertThat(claims.get("realm_access").get("roles").toString()).contains("\"deploy\"");
         assertThat(claims.get("exp").asLong()).isBetween(before + 1, before + 300 + 5);
         assertThat(Http.get(server.realmUrl(REALM) + "/protocol/openid-connect/userinfo", token).status()).isEqualTo(200);
+        // Later tokens come from the same session (they name it), without writing to it.
+        String later = use(REALM, "ci", key, "scope", "openid").json().get("access_token").asText();
+        assertThat(Oidc.claims(later).get("sid").asText()).isEqualTo(claims.get("sid").asText());
+        assertThat(Http.get(server.realmUrl(REALM) + "/protocol/openid-connect/userinfo", later).status()).isEqualTo(200);
         assertThat(use(REALM, "deployer", key).status()).isEqualTo(200);
         assertThat(Http.get(actAsUrl(REALM, "audit?type=token.issued&actor=" + principalId), master).json())
                 .anySatisfy(record -> assertThat(record.get("initiatingUser").get("username").asText()).isEqualTo("sa:" + name));
@@ -237,6 +241,7 @@ class ServiceAccountsIT extends KeycloakIT {
         assertThat(use(REALM, "ci", rotatedTo).json()).isEqualTo(notForDeployer.json());
         // Revoking ends the tokens already issued.
         assertThat(Http.get(server.realmUrl(REALM) + "/protocol/openid-connect/userinfo", token).status()).isEqualTo(401);
+        assertThat(Http.get(server.realmUrl(REALM) + "/protocol/openid-connect/userinfo", later).status()).isEqualTo(401);
     }
 
     @Test

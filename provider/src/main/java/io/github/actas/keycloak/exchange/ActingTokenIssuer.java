@@ -30,6 +30,7 @@ import org.keycloak.representations.AccessTokenResponse;
 import org.keycloak.services.Urls;
 import org.keycloak.services.managers.AuthenticationManager;
 import org.keycloak.services.managers.AuthenticationSessionManager;
+import org.keycloak.services.util.UserSessionUtil;
 import org.keycloak.sessions.AuthenticationSessionModel;
 import org.keycloak.sessions.RootAuthenticationSessionModel;
 import org.keycloak.util.TokenUtil;
@@ -161,9 +162,16 @@ abstract class ActingTokenIssuer extends StandardTokenExchangeProvider {
     private static List<String> audienceOf(AccessToken token) {
         return token.getAudience() == null ? List.of() : List.of(token.getAudience());
     }
-    /** The access token of a service-account key's session (see {@link KeyExchange}). */
+
+    /**
+     * The access token of a service-account key's session (see {@link KeyExchange}), from a transient copy of it:
+     * the token names the session (its {@code sid}), so introspection and userinfo stop accepting it when the
+     * session ends, yet issuing it writes nothing to the shared session, which all of an account's requests use.
+     * (A session started in this request is not stored yet: its first token comes from it directly.)
+     */
     protected Response issueForKey(KeyExchange.Admitted admitted) {
-        UserSessionModel userSession = admitted.userSession();
+        UserSessionModel userSession = admitted.started() ? admitted.userSession()
+                : UserSessionUtil.createTransientUserSession(session, admitted.userSession());
         RootAuthenticationSessionModel root = new AuthenticationSessionManager(session).createAuthenticationSession(realm, false);
         AuthenticationSessionModel authSession = createSessionModel(userSession, root, admitted.principal(), client,
                 params.getScope());

@@ -1,5 +1,6 @@
 package io.github.actas.keycloak.exchange;
 
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 import io.github.actas.keycloak.audit.ActingFacts;
@@ -17,6 +18,8 @@ import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
 import org.keycloak.models.UserSessionModel;
+import org.keycloak.models.utils.SessionExpirationUtils;
+import org.keycloak.services.managers.AuthenticationManager;
 import org.keycloak.services.managers.UserSessionManager;
 
 /**
@@ -36,8 +39,8 @@ final class KeyExchange {
      * What a valid key gets: its account's principal, the session its tokens come from (with {@code actsAs}: the
      * session its acting sessions start from), and when they end.
      */
-    record Admitted(ServiceAccountEntity account, UserModel principal, UserSessionModel userSession, long tokenExpires,
-                    ActingFacts facts) {
+    record Admitted(ServiceAccountEntity account, UserModel principal, UserSessionModel userSession, boolean started,
+                    long tokenExpires, ActingFacts facts) {
 
         /** @return how the account acts ({@code actsAs} a user: impersonate; a group: group), or null: as itself */
         Mode actsAs() {
@@ -64,7 +67,8 @@ final class KeyExchange {
 
     /**
      * Checks a key and finds (or starts) the user session its tokens come from: one per account, reused while
-     * it lives, so that revoking the account ends every token of it on every node.
+     * it lives, so that revoking the account ends every token of it on every node. Tokens are issued from a
+     * transient copy of it (as Keycloak's own exchange does), so issuing one writes nothing to it.
      *
      * @param tokenSeconds how long the access token may live (it never outlives the key)
      * @param known        told what a refusal's audit record may say, once the account is known (a key nobody
@@ -99,7 +103,9 @@ final class KeyExchange {
             account.used(now); // at most one write a minute per account, not one per token
         }
         long tokenExpires = Math.min(Time.currentTime() + (long) tokenSeconds, account.getExpires() / 1000);
-        return new Admitted(account, principal, session(account, principal), tokenExpires, facts);
+        UserSessionModel existing = reusable(account, tokenExpires);
+        UserSessionModel userSession = existing != null ? existing : start(account, principal);
+        return new Admitted(account, principal, userSession, existing == null, tokenExpires, facts);
     }
 
     private static Mode actsAsMode(ServiceAccountEntity account) {
@@ -107,18 +113,39 @@ final class KeyExchange {
         return type == null ? null : ServiceAccounts.ACTS_AS_GROUP.equals(type) ? Mode.GROUP : Mode.IMPERSONATE;
     }
 
-    private UserSessionModel session(ServiceAccountEntity account, UserModel principal) {
+    /** The account's session, if it can carry a token expiring at {@code tokenExpires}; else null. */
+    private UserSessionModel reusable(ServiceAccountEntity account, long tokenExpires) {
         String id = account.getSessionId();
         UserSessionModel existing = id == null ? null : session.sessions().getUserSession(realm, id);
-        if (existing != null && account.getId().equals(existing.getNote(ServiceAccounts.SESSION_NOTE))) {
-            return existing;
+        if (existing == null || !account.getId().equals(existing.getNote(ServiceAccounts.SESSION_NOTE))
+                || !lastsUntil(existing, tokenExpires)) {
+            return null;
         }
+        int now = Time.currentTime();
+        if (now - existing.getLastSessionRefresh() >= LAST_USED_GRANULARITY_MILLIS / 1000) {
+            existing.setLastSessionRefresh(now); // kept from idling out: one write a minute, not one per token
+        }
+        return existing;
+    }
+
+    private UserSessionModel start(ServiceAccountEntity account, UserModel principal) {
         ClientConnection connection = session.getContext().getConnection();
         UserSessionModel started = new UserSessionManager(session).createUserSession(realm, principal,
                 principal.getUsername(), connection == null ? null : connection.getRemoteHost(), AUTH_METHOD, false, null, null);
         started.setNote(ServiceAccounts.SESSION_NOTE, account.getId());
         account.setSessionId(started.getId());
         return started;
+    }
+
+    /**
+     * Whether a token expiring at {@code tokenExpires} (epoch seconds) stays valid with this session: a session
+     * near the realm's maximum session lifespan is succeeded by a new one, so that no token ends before its exp.
+     */
+    private boolean lastsUntil(UserSessionModel userSession, long tokenExpires) {
+        long maxLifespan = SessionExpirationUtils.calculateUserSessionMaxLifespanTimestamp(false, false,
+                TimeUnit.SECONDS.toMillis(userSession.getStarted()), realm);
+        return AuthenticationManager.isSessionValid(realm, userSession)
+                && (maxLifespan == -1L || maxLifespan > TimeUnit.SECONDS.toMillis(tokenExpires));
     }
 
     private static ExchangeException invalidKey() {

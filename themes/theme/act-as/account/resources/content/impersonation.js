@@ -3,6 +3,7 @@
 // /realms/{realm}/act-as/targets and /groups, which answer from the browser's Keycloak session and list only
 // what the person's grants allow.
 import { createElement as h, useEffect, useState } from "react";
+import ActAsTabs from "./tabs.js";
 
 const PAGE = 10;
 const environment = JSON.parse(document.getElementById("environment").textContent);
@@ -100,7 +101,8 @@ export default function Impersonation() {
 
   const heading = h("h1", { className: "pf-v5-c-title pf-m-2xl", id: "act-as-title" }, "Impersonation");
   const section = (...children) =>
-    h("section", { className: "pf-v5-c-page__main-section", id: "act-as-page" }, heading, ...children);
+    h("section", { className: "pf-v5-c-page__main-section", id: "act-as-page" }, heading,
+      h(ActAsTabs, { active: "impersonation" }), ...children);
 
   const error = people.error || groups.error;
   if (error) return section(h("p", { id: "act-as-error", className: "pf-v5-c-helper-text" }, error));

@@ -14,6 +14,7 @@ import java.util.Map;
 import io.github.actas.keycloak.acting.ActAsRequestParameters;
 import io.github.actas.keycloak.acting.CarriedActorSession;
 import io.github.actas.keycloak.acting.SessionEnds;
+import io.github.actas.keycloak.admin.ServiceAccountsResource;
 import io.github.actas.keycloak.audit.EndReason;
 import io.github.actas.keycloak.token.ActAsSession;
 import jakarta.ws.rs.FormParam;
@@ -22,6 +23,7 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.CacheControl;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
@@ -222,6 +224,29 @@ public final class ActAsRealmResource {
             return error(Response.Status.BAD_REQUEST, "first must be ≥ 0, max between 1 and 100, search at most 100 characters");
         }
         return json(Response.ok(lister.page(sso.user(), ActAsSession.isActAs(sso.session()), search, from, size)));
+    }
+
+    /**
+     * The signed-in person's service accounts (the account console's Service accounts page): the admin API's
+     * resource, with the rights the person has in the admin console. Same-origin calls carrying the page's
+     * header only; never while acting as someone.
+     */
+    @Path("service-accounts")
+    public ServiceAccountsResource serviceAccounts() {
+        if (crossSite() || !"1".equals(session.getContext().getRequestHeaders().getHeaderString(ConsoleServiceAccounts.HEADER))) {
+            throw new WebApplicationException(error(Response.Status.FORBIDDEN,
+                    "service accounts are managed from the account console's page (same origin, its header)"));
+        }
+        AuthenticationManager.AuthResult sso = sso();
+        if (sso == null) {
+            throw new WebApplicationException(error(Response.Status.UNAUTHORIZED, "sign in to the account console first"));
+        }
+        ServiceAccountsResource accounts = ConsoleServiceAccounts.forPerson(session, realm, sso);
+        if (accounts == null) {
+            throw new WebApplicationException(error(Response.Status.FORBIDDEN,
+                    "stop acting first: service accounts are managed as yourself"));
+        }
+        return accounts;
     }
 
     /** The banner shown on login and account pages while acting (loaded by the Act-As themes). */

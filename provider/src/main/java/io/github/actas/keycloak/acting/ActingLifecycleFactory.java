@@ -1,6 +1,7 @@
 package io.github.actas.keycloak.acting;
 
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -29,7 +30,8 @@ import org.keycloak.timer.TimerProvider;
  * (a {@code LOGOUT} event), a sign-in restarted during re-authentication (which logs the browser's session
  * out), and Keycloak's admin API deleting a session or signing a user or the whole realm out (admin events). Keycloak removes those sessions without telling anyone else, so this is where
  * their one end record comes from. Global: it needs no per-realm configuration, and it costs one
- * primary-key lookup per logout.
+ * primary-key lookup per logout. Its housekeeping also purges sessions past their hard end and records
+ * service-account keys that expire soon or have expired ({@link ServiceAccountExpiry}).
  */
 public final class ActingLifecycleFactory implements EventListenerProviderFactory {
 
@@ -40,7 +42,12 @@ public final class ActingLifecycleFactory implements EventListenerProviderFactor
     private static final int PURGE_BATCH = 500;
     private static final String PURGE_TASK = "act-as-session-purge";
 
+    static final String WARNING_DAYS = "service-account-warning-days";
+    private static final int DEFAULT_WARNING_DAYS = 14;
+    private static final String EXPIRY_TASK = "act-as-service-account-expiry";
+
     private int purgeIntervalSeconds = DEFAULT_PURGE_INTERVAL_SECONDS;
+    private int warningDays = DEFAULT_WARNING_DAYS;
 
     /** Admin API paths (relative to the realm) whose calls remove user sessions. */
     private static final Pattern SESSION_DELETE = Pattern.compile("sessions/([^/]{1,64})");
@@ -114,6 +121,7 @@ public final class ActingLifecycleFactory implements EventListenerProviderFactor
     @Override
     public void init(Config.Scope config) {
         purgeIntervalSeconds = Math.max(1, config.getInt(PURGE_INTERVAL_SECONDS, DEFAULT_PURGE_INTERVAL_SECONDS));
+        warningDays = Math.max(0, config.getInt(WARNING_DAYS, DEFAULT_WARNING_DAYS));
     }
 
     @Override
@@ -122,6 +130,11 @@ public final class ActingLifecycleFactory implements EventListenerProviderFactor
                 .property().name(PURGE_INTERVAL_SECONDS).type("int")
                 .helpText("How often each node ends the Act-As sessions past their hard end (and records their end).")
                 .defaultValue(DEFAULT_PURGE_INTERVAL_SECONDS).add()
+                .property().name(WARNING_DAYS).type("int")
+                .helpText("How many days before a service-account key expires its expiry is recorded"
+                        + " (service-account.expiring) and its creator e-mailed, if the realm has SMTP; checked as"
+                        + " often as sessions are purged.")
+                .defaultValue(DEFAULT_WARNING_DAYS).add()
                 .build();
     }
 
@@ -137,6 +150,10 @@ public final class ActingLifecycleFactory implements EventListenerProviderFactor
         });
         KeycloakModelUtils.runJobInTransaction(factory, session -> session.getProvider(TimerProvider.class)
                 .scheduleTask(task -> new SessionEnds(task).purgeExpired(PURGE_BATCH), purgeIntervalSeconds * 1000L, PURGE_TASK));
+        long warnMillis = TimeUnit.DAYS.toMillis(warningDays);
+        KeycloakModelUtils.runJobInTransaction(factory, session -> session.getProvider(TimerProvider.class)
+                .scheduleTask(task -> new ServiceAccountExpiry(task).run(warnMillis, PURGE_BATCH), purgeIntervalSeconds * 1000L,
+                        EXPIRY_TASK));
     }
 
     @Override

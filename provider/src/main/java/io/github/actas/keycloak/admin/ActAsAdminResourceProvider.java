@@ -2,9 +2,11 @@ package io.github.actas.keycloak.admin;
 
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
+import org.keycloak.services.resources.admin.AdminAuth;
 import org.keycloak.services.resources.admin.AdminEventBuilder;
 import org.keycloak.services.resources.admin.ext.AdminRealmResourceProvider;
 import org.keycloak.services.resources.admin.fgap.AdminPermissionEvaluator;
+import org.keycloak.services.resources.admin.fgap.AdminPermissions;
 
 /** Mounts {@link ActAsAdminResource} at {@code /admin/realms/{realm}/act-as}. */
 public final class ActAsAdminResourceProvider implements AdminRealmResourceProvider {
@@ -19,6 +21,16 @@ public final class ActAsAdminResourceProvider implements AdminRealmResourceProvi
     public Object getResource(KeycloakSession session, RealmModel realm, AdminPermissionEvaluator auth,
                               AdminEventBuilder adminEvent) {
         return new ActAsAdminResource(session, realm, new AdminAccess(auth), adminEvent, settings);
+    }
+
+    /**
+     * The service-account API for someone signed in to the account console: the same resource and checks as the
+     * admin API's, with the rights {@code auth} has there (manage-users, or manage-members of a namespace).
+     */
+    public ServiceAccountsResource serviceAccounts(KeycloakSession session, RealmModel realm, AdminAuth auth) {
+        AdminEventBuilder adminEvent = new AdminEventBuilder(realm, auth, session, session.getContext().getConnection());
+        return new ServiceAccountsResource(session, realm, new AdminAccess(AdminPermissions.evaluator(session, realm, auth)),
+                adminEvent, settings);
     }
 
     @Override

@@ -29,7 +29,8 @@ public record ServiceAccountRepresentation(String id, String name, String descri
      */
     static ServiceAccountRepresentation of(ServiceAccountEntity a, String namespacePath, Map<String, String> actsAs,
                                            Party principal, long now, String key) {
-        String state = a.getRevoked() > 0 ? "revoked" : a.getExpires() <= now ? "expired" : "active";
+        String state = a.getRevoked() > 0 ? "revoked" : a.getExpires() <= now ? "expired"
+                : a.getExpiryNotice() == ServiceAccountEntity.EXPIRING_NOTICE ? "expiring" : "active";
         return new ServiceAccountRepresentation(a.getId(), a.getName(), a.getDescription(), namespacePath, actsAs,
                 a.clientIds(), principal, state, time(a.getCreated()),
                 new Party(a.getCreatedById(), a.getCreatedByUsername()), time(a.getExpires()), time(a.getLastUsed()),

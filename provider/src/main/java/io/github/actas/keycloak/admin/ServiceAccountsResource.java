@@ -205,7 +205,7 @@ public final class ServiceAccountsResource {
 
     private void audit(ServiceAccountChange change, OperationType operation, ServiceAccountEntity account,
                        GroupModel namespace, long now) {
-        session.getProvider(ActAsAuditProvider.class).serviceAccountChanged(realm, change,
+        session.getProvider(ActAsAuditProvider.class).serviceAccountChanged(realm, change, access.admin(),
                 ServiceAccounts.principalIdOf(account.getId()), account.getName());
         adminEvent.operation(operation)
                 .resource(ResourceType.CUSTOM)

@@ -1,12 +1,13 @@
 package io.github.actas.keycloak.audit;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
 import io.github.actas.keycloak.persistence.AuditRecordEntity;
 import io.github.actas.keycloak.policy.Mode;
-import jakarta.persistence.EntityManager;
 import io.github.actas.keycloak.policy.Principal;
+import jakarta.persistence.EntityManager;
 import org.keycloak.common.ClientConnection;
 import org.keycloak.common.util.Time;
 import org.keycloak.connections.jpa.JpaConnectionProvider;
@@ -122,21 +123,32 @@ public final class ActAsAuditProvider implements Provider {
     }
 
     /**
-     * A service account was created, its key rotated or the account revoked, by the administrator Keycloak
-     * authenticated for the request; the record's effective user is the account ({@code sa:<name>}).
+     * A service account was created, its key rotated or the account revoked, by {@code admin} (from the admin
+     * API or the account console); the record's effective user is the account ({@code sa:<name>}).
      */
-    public AuditRecord serviceAccountChanged(RealmModel realm, ServiceAccountChange change, String principalId,
-                                             String accountName) {
-        UserModel admin = session.getContext().getUser();
+    public AuditRecord serviceAccountChanged(RealmModel realm, ServiceAccountChange change, UserModel admin,
+                                             String principalId, String accountName) {
         return record(realm, new RecordBuilder(change.type)
                 .initiatingUser(admin == null ? null : admin.getId(), admin == null ? null : admin.getUsername())
                 .effectiveUser(principalId, Principal.serviceAccountName(accountName)));
     }
 
+    /**
+     * A service account's key expires soon, or has expired, as housekeeping found (no one initiates it); the
+     * record's {@code reason} says when.
+     */
+    public AuditRecord serviceAccountExpiry(RealmModel realm, ServiceAccountChange change, String principalId,
+                                            String accountName, Instant expires) {
+        return record(realm, new RecordBuilder(change.type)
+                .effectiveUser(principalId, Principal.serviceAccountName(accountName))
+                .reason("expires " + expires));
+    }
+
     /** How a service account changed. */
     public enum ServiceAccountChange {
         CREATED(RecordType.SERVICE_ACCOUNT_CREATED), ROTATED(RecordType.SERVICE_ACCOUNT_ROTATED),
-        REVOKED(RecordType.SERVICE_ACCOUNT_REVOKED);
+        REVOKED(RecordType.SERVICE_ACCOUNT_REVOKED), EXPIRING(RecordType.SERVICE_ACCOUNT_EXPIRING),
+        EXPIRED(RecordType.SERVICE_ACCOUNT_EXPIRED);
 
         private final RecordType type;
 

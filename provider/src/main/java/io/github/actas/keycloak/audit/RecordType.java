@@ -26,7 +26,11 @@ public enum RecordType {
     /** A service account's key was replaced; the old key is refused from then on. */
     SERVICE_ACCOUNT_ROTATED("service-account.rotated", Outcome.ALLOWED),
     /** A service account was revoked: its key fails and its tokens stop working. */
-    SERVICE_ACCOUNT_REVOKED("service-account.revoked", Outcome.ENDED);
+    SERVICE_ACCOUNT_REVOKED("service-account.revoked", Outcome.ENDED),
+    /** A service account's key expires soon (its {@code reason} says when); its creator is told by e-mail. */
+    SERVICE_ACCOUNT_EXPIRING("service-account.expiring", Outcome.ALLOWED),
+    /** A service account's key expired: it fails from then on, like a revoked one. */
+    SERVICE_ACCOUNT_EXPIRED("service-account.expired", Outcome.ENDED);
 
     /** What came of the step a record describes. */
     public enum Outcome {

@@ -24,7 +24,12 @@ import jakarta.persistence.Table;
         @NamedQuery(name = "actAsServiceAccounts.byKeyHash",
                 query = "select a from ServiceAccountEntity a where a.keyHash = :keyHash"),
         @NamedQuery(name = "actAsServiceAccounts.deleteRealm",
-                query = "delete from ServiceAccountEntity a where a.realmId = :realmId")
+                query = "delete from ServiceAccountEntity a where a.realmId = :realmId"),
+        @NamedQuery(name = "actAsServiceAccounts.expiryDue",
+                query = "select a from ServiceAccountEntity a where a.revoked = 0 and (a.expiryNotice = 0 and a.expires <= :warnFrom"
+                        + " or a.expiryNotice < 2 and a.expires <= :now) order by a.expires"),
+        @NamedQuery(name = "actAsServiceAccounts.claimExpiryNotice",
+                query = "update ServiceAccountEntity a set a.expiryNotice = :notice where a.id = :id and a.expiryNotice < :notice")
 })
 public class ServiceAccountEntity {
 
@@ -79,6 +84,9 @@ public class ServiceAccountEntity {
 
     @Column(name = "SESSION_ID", length = 36)
     private String sessionId;
+
+    @Column(name = "EXPIRY_NOTICE", nullable = false)
+    private int expiryNotice;
 
     protected ServiceAccountEntity() {
         // for JPA
@@ -187,6 +195,16 @@ public class ServiceAccountEntity {
 
     public void used(long now) {
         this.lastUsed = now;
+    }
+
+    /** Expiry notices an account can have had, in order: none, "expires soon", "expired". */
+    public static final int NO_NOTICE = 0;
+    public static final int EXPIRING_NOTICE = 1;
+    public static final int EXPIRED_NOTICE = 2;
+
+    /** @return the last expiry notice recorded for the account ({@link #NO_NOTICE} and so on) */
+    public int getExpiryNotice() {
+        return expiryNotice;
     }
 
     /** @return the user session the key's tokens come from (reused while it lives), or null */

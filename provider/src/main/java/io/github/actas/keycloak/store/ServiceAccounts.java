@@ -153,6 +153,25 @@ public final class ServiceAccounts {
         return account.clientIds().contains(clientId) ? account : null;
     }
 
+    /**
+     * Accounts of every realm that are due an expiry notice: expiring before {@code warnFromMillis} without a
+     * notice yet, or expired without the "expired" one. Never revoked ones (a revoked key is over already).
+     */
+    public List<ServiceAccountEntity> expiryDue(long nowMillis, long warnFromMillis, int limit) {
+        return em().createNamedQuery("actAsServiceAccounts.expiryDue", ServiceAccountEntity.class)
+                .setParameter("now", nowMillis).setParameter("warnFrom", warnFromMillis)
+                .setMaxResults(limit).getResultList();
+    }
+
+    /**
+     * Claims an expiry notice for the account: true for exactly one caller on every node (a conditional
+     * update), which then records it.
+     */
+    public boolean claimExpiryNotice(ServiceAccountEntity account, int notice) {
+        return em().createNamedQuery("actAsServiceAccounts.claimExpiryNotice")
+                .setParameter("notice", notice).setParameter("id", account.getId()).executeUpdate() == 1;
+    }
+
     /** The account's principal, or null if an administrator deleted it. */
     public UserModel principal(RealmModel realm, ServiceAccountEntity account) {
         UserModel user = session.users().getUserById(realm, principalIdOf(account.getId()));

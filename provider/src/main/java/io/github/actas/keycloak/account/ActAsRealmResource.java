@@ -13,8 +13,8 @@ import java.util.Map;
 
 import io.github.actas.keycloak.acting.ActAsRequestParameters;
 import io.github.actas.keycloak.acting.CarriedActorSession;
+import io.github.actas.keycloak.acting.SameSite;
 import io.github.actas.keycloak.acting.SessionEnds;
-import io.github.actas.keycloak.admin.ServiceAccountsResource;
 import io.github.actas.keycloak.audit.EndReason;
 import io.github.actas.keycloak.token.ActAsSession;
 import jakarta.ws.rs.FormParam;
@@ -23,9 +23,7 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
-import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.CacheControl;
-import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriBuilder;
@@ -100,7 +98,7 @@ public final class ActAsRealmResource {
     @Path("stop")
     public Response stop(@QueryParam("redirect_uri") String redirectUri, @QueryParam("client_id") String clientId,
                          @FormParam("token") String token) {
-        if (crossSite()) {
+        if (SameSite.crossSite(session)) {
             return error(Response.Status.FORBIDDEN, "cross-site stop requests are refused");
         }
         URI next = afterStop(redirectUri, clientId);
@@ -131,20 +129,6 @@ public final class ActAsRealmResource {
             AuthenticationManager.expireIdentityCookie(session);
         }
         return Response.seeOther(next).cacheControl(NO_STORE).build();
-    }
-
-    /**
-     * Whether the request comes from another site: browsers say so in Sec-Fetch-Site; a present Origin must
-     * be ours (or "null", which Keycloak's no-referrer pages send for their own form posts).
-     */
-    private boolean crossSite() {
-        HttpHeaders headers = session.getContext().getRequestHeaders();
-        String site = headers.getHeaderString("Sec-Fetch-Site");
-        if (site != null && !"same-origin".equals(site) && !"none".equals(site)) {
-            return true;
-        }
-        String origin = headers.getHeaderString("Origin");
-        return origin != null && !"null".equals(origin) && !origin.equals(originOf(session.getContext().getUri().getBaseUri()));
     }
 
     /**
@@ -226,29 +210,6 @@ public final class ActAsRealmResource {
         return json(Response.ok(lister.page(sso.user(), ActAsSession.isActAs(sso.session()), search, from, size)));
     }
 
-    /**
-     * The signed-in person's service accounts (the account console's Service accounts page): the admin API's
-     * resource, with the rights the person has in the admin console. Same-origin calls carrying the page's
-     * header only; never while acting as someone.
-     */
-    @Path("service-accounts")
-    public ServiceAccountsResource serviceAccounts() {
-        if (crossSite() || !"1".equals(session.getContext().getRequestHeaders().getHeaderString(ConsoleServiceAccounts.HEADER))) {
-            throw new WebApplicationException(error(Response.Status.FORBIDDEN,
-                    "service accounts are managed from the account console's page (same origin, its header)"));
-        }
-        AuthenticationManager.AuthResult sso = sso();
-        if (sso == null) {
-            throw new WebApplicationException(error(Response.Status.UNAUTHORIZED, "sign in to the account console first"));
-        }
-        ServiceAccountsResource accounts = ConsoleServiceAccounts.forPerson(session, realm, sso);
-        if (accounts == null) {
-            throw new WebApplicationException(error(Response.Status.FORBIDDEN,
-                    "stop acting first: service accounts are managed as yourself"));
-        }
-        return accounts;
-    }
-
     /** The banner shown on login and account pages while acting (loaded by the Act-As themes). */
     @GET
     @Path("banner.js")
@@ -291,10 +252,6 @@ public final class ActAsRealmResource {
         return AuthenticationManager.authenticateIdentityCookie(session, realm, true);
     }
 
-    private static String originOf(URI uri) {
-        int port = uri.getPort();
-        return uri.getScheme() + "://" + uri.getHost() + (port == -1 ? "" : ":" + port);
-    }
 
     private static String s256(String verifier) {
         try {

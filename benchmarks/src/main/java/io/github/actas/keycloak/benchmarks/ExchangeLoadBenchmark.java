@@ -14,9 +14,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.function.IntFunction;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -53,7 +50,7 @@ public final class ExchangeLoadBenchmark {
     private final LoadRunner load = new LoadRunner("postgres".equals(DB));
     private final int warmupSeconds = Integer.getInteger("bench.warmup", 5);
     private final int measureSeconds = Integer.getInteger("bench.seconds", 15);
-    /** Which parts to run: exchange (a-d), audit, v1 (e); all by default. */
+    /** Which parts to run: exchange (a-d, f), keys ((a) and (f) in paired rounds), audit, v1 (e); by default all but keys. */
     private final List<String> parts = List.of(System.getProperty("bench.parts", "exchange,audit,v1").split(","));
 
     public static void main(String[] args) throws Exception {
@@ -111,13 +108,17 @@ public final class ExchangeLoadBenchmark {
         List<String> auditReport = new ArrayList<>();
         try {
             Map<String, IntFunction<HttpRequest>> scenarios = new LinkedHashMap<>(TokenEndpointScenarios.of(load, actAs));
-            scenarios.put("(f) Act-As service-account key", serviceAccountKey(actAs));
+            scenarios.put(ServiceAccountKeys.SCENARIO, ServiceAccountKeys.exchange(actAs, () -> adminToken(actAs)));
             if (parts.contains("exchange")) {
                 for (int concurrency : CONCURRENCY) {
                     for (Map.Entry<String, IntFunction<HttpRequest>> scenario : scenarios.entrySet()) {
                         results.add(load.measure(scenario.getKey(), concurrency, scenario.getValue(), null, warmupSeconds, measureSeconds));
                     }
                 }
+            }
+            if (parts.contains("keys")) {
+                auditReport.addAll(ServiceAccountKeys.paired(load, actAs, scenarios.get("(a) client credentials"),
+                        scenarios.get(ServiceAccountKeys.SCENARIO), CONCURRENCY, warmupSeconds, measureSeconds));
             }
             if (parts.contains("audit")) {
                 auditReport.addAll(audit(actAs, scenarios.get("(c) Act-As impersonation")));
@@ -278,62 +279,6 @@ public final class ExchangeLoadBenchmark {
     }
 
     /** How many service accounts the realm holds while (f) runs ({@code bench.keys}): a key's cost must not grow with them. */
-    private static final int KEYS = Integer.getInteger("bench.keys", 1);
-
-    /** Accounts nobody uses, created through the admin API by four threads. */
-    private void createOtherAccounts(KeycloakServer server, int count) throws Exception {
-        if (count <= 0) {
-            return;
-        }
-        long started = System.nanoTime();
-        ExecutorService pool = Executors.newFixedThreadPool(4);
-        try {
-            List<Future<Integer>> calls = new ArrayList<>();
-            for (int t = 0; t < 4; t++) {
-                int thread = t;
-                calls.add(pool.submit(() -> {
-                    String admin = adminToken(server);
-                    int made = 0;
-                    for (int i = thread; i < count; i += 4) {
-                        if (i % 500 == thread) {
-                            admin = adminToken(server); // admin tokens of the master realm live one minute
-                        }
-                        Http.Response created = Http.postJson(server.adminUrl(REALM) + "/act-as/service-accounts", admin,
-                                Map.of("name", "filler-" + i, "clients", List.of("bench-svc")));
-                        made += created.status() == 201 ? 1 : 0;
-                    }
-                    return made;
-                }));
-            }
-            int made = 0;
-            for (Future<Integer> call : calls) {
-                made += call.get();
-            }
-            System.out.printf(Locale.ROOT, "(f) %d other service accounts created in %.0f s%n", made,
-                    (System.nanoTime() - started) / 1e9);
-        } finally {
-            pool.shutdownNow();
-        }
-    }
-
-    /**
-     * (f) a service-account key exchanged for a token by the same client as (a): what a job would do instead of
-     * client credentials.
-     */
-    private IntFunction<HttpRequest> serviceAccountKey(KeycloakServer server) throws Exception {
-        createOtherAccounts(server, KEYS - 1);
-        Http.Response created = Http.postJson(server.adminUrl(REALM) + "/act-as/service-accounts", adminToken(server),
-                Map.of("name", "bench-key", "clients", List.of("bench-svc")));
-        if (created.status() != 201) {
-            throw new IllegalStateException("could not create the benchmark's service account: " + created);
-        }
-        String key = created.json().get("key").asText();
-        String token = server.realmUrl(REALM) + "/protocol/openid-connect/token";
-        return i -> LoadRunner.post(token, "grant_type", TokenEndpointScenarios.EXCHANGE, "client_id", "bench-svc",
-                "client_secret", "bench-svc-secret", "subject_token", key,
-                "subject_token_type", "urn:io.github.actas:token-type:service-account-key");
-    }
-
     private String adminToken(KeycloakServer server) {
         return Http.postForm(server.realmUrl("master") + "/protocol/openid-connect/token", Map.of("grant_type", "password",
                 "client_id", "admin-cli", "username", KeycloakServer.ADMIN_USER, "password", KeycloakServer.ADMIN_PASSWORD))

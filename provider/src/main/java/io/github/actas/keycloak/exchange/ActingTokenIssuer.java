@@ -167,11 +167,9 @@ abstract class ActingTokenIssuer extends StandardTokenExchangeProvider {
      * The access token of a service-account key's session (see {@link KeyExchange}), from a transient copy of it:
      * the token names the session (its {@code sid}), so introspection and userinfo stop accepting it when the
      * session ends, yet issuing it writes nothing to the shared session, which all of an account's requests use.
-     * (A session started in this request is not stored yet: its first token comes from it directly.)
      */
     protected Response issueForKey(KeyExchange.Admitted admitted) {
-        UserSessionModel userSession = admitted.started() ? admitted.userSession()
-                : UserSessionUtil.createTransientUserSession(session, admitted.userSession());
+        UserSessionModel userSession = UserSessionUtil.createTransientUserSession(session, admitted.userSession());
         RootAuthenticationSessionModel root = new AuthenticationSessionManager(session).createAuthenticationSession(realm, false);
         AuthenticationSessionModel authSession = createSessionModel(userSession, root, admitted.principal(), client,
                 params.getScope());

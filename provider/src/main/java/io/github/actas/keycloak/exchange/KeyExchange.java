@@ -18,6 +18,7 @@ import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
 import org.keycloak.models.UserSessionModel;
+import org.keycloak.models.utils.KeycloakModelUtils;
 import org.keycloak.models.utils.SessionExpirationUtils;
 import org.keycloak.services.managers.AuthenticationManager;
 import org.keycloak.services.managers.UserSessionManager;
@@ -39,7 +40,7 @@ final class KeyExchange {
      * What a valid key gets: its account's principal, the session its tokens come from (with {@code actsAs}: the
      * session its acting sessions start from), and when they end.
      */
-    record Admitted(ServiceAccountEntity account, UserModel principal, UserSessionModel userSession, boolean started,
+    record Admitted(ServiceAccountEntity account, UserModel principal, UserSessionModel userSession,
                     long tokenExpires, ActingFacts facts) {
 
         /** @return how the account acts ({@code actsAs} a user: impersonate; a group: group), or null: as itself */
@@ -105,7 +106,10 @@ final class KeyExchange {
         long tokenExpires = Math.min(Time.currentTime() + (long) tokenSeconds, account.getExpires() / 1000);
         UserSessionModel existing = reusable(account, tokenExpires);
         UserSessionModel userSession = existing != null ? existing : start(account, principal);
-        return new Admitted(account, principal, userSession, existing == null, tokenExpires, facts);
+        if (userSession == null) {
+            throw invalidKey(); // the principal went away in the meantime
+        }
+        return new Admitted(account, principal, userSession, tokenExpires, facts);
     }
 
     private static Mode actsAsMode(ServiceAccountEntity account) {
@@ -128,13 +132,33 @@ final class KeyExchange {
         return existing;
     }
 
+    /**
+     * Starts the account's session in a transaction of its own, so that it is stored before its first token is
+     * issued from a transient copy of it, like every later one: the stored session never gets a client session,
+     * so issuing a token never writes to it. (Two first requests at once may each start one; both stay valid
+     * and end with the account.)
+     */
     private UserSessionModel start(ServiceAccountEntity account, UserModel principal) {
         ClientConnection connection = session.getContext().getConnection();
-        UserSessionModel started = new UserSessionManager(session).createUserSession(realm, principal,
-                principal.getUsername(), connection == null ? null : connection.getRemoteHost(), AUTH_METHOD, false, null, null);
-        started.setNote(ServiceAccounts.SESSION_NOTE, account.getId());
-        account.setSessionId(started.getId());
-        return started;
+        String ip = connection == null ? null : connection.getRemoteHost();
+        String realmId = realm.getId();
+        String id = KeycloakModelUtils.runJobInTransactionWithResult(session.getKeycloakSessionFactory(), own -> {
+            RealmModel ownRealm = own.realms().getRealm(realmId);
+            own.getContext().setRealm(ownRealm);
+            UserModel user = own.users().getUserById(ownRealm, principal.getId());
+            if (user == null) {
+                return null;
+            }
+            UserSessionModel started = new UserSessionManager(own).createUserSession(ownRealm, user, user.getUsername(), ip,
+                    AUTH_METHOD, false, null, null);
+            started.setNote(ServiceAccounts.SESSION_NOTE, account.getId());
+            return started.getId();
+        });
+        if (id == null) {
+            return null;
+        }
+        account.setSessionId(id);
+        return session.sessions().getUserSession(realm, id);
     }
 
     /**

@@ -25,7 +25,7 @@ final class ServiceAccountKeys {
 
     /** How many accounts the realm holds ({@code bench.keys}): the one used and others nobody uses. */
     private static final int KEYS = Integer.getInteger("bench.keys", 1);
-    private static final int ROUNDS = Integer.getInteger("bench.key-rounds", 6);
+    private static final int ROUNDS = Integer.getInteger("bench.key-rounds", 7);
     private static final String REALM = TokenEndpointScenarios.REALM;
 
     private ServiceAccountKeys() {

@@ -52,8 +52,8 @@ final class ExchangeTokens {
 
     /** Reads a JWT's claims without verifying it, only to route the request; verification comes later. */
     static boolean carriesAct(String token) {
-        if (token == null || token.length() > ExchangeParameters.MAX_TOKEN_LENGTH) {
-            return false;
+        if (token == null || token.length() > ExchangeParameters.MAX_TOKEN_LENGTH || token.indexOf('.') < 0) {
+            return false; // not a JWT (a service-account key, say): no parse, no exception
         }
         try {
             Map<String, Object> claims = new JWSInput(token).readJsonContent(JsonWebToken.class).getOtherClaims();

@@ -6,6 +6,7 @@ import java.util.UUID;
 
 import io.github.actas.keycloak.persistence.ServiceAccountEntity;
 import jakarta.persistence.EntityManager;
+import jakarta.persistence.FlushModeType;
 import org.keycloak.connections.jpa.JpaConnectionProvider;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
@@ -115,8 +116,10 @@ public final class ServiceAccounts {
      *         another realm: the caller answers all of them alike)
      */
     public ServiceAccountEntity byKey(RealmModel realm, String key) {
+        // Nothing of this request is pending yet: no flush before the probe.
         ServiceAccountEntity account = em().createNamedQuery("actAsServiceAccounts.byKeyHash", ServiceAccountEntity.class)
-                .setParameter("keyHash", ServiceAccountKeys.hash(key)).getResultStream().findFirst().orElse(null);
+                .setParameter("keyHash", ServiceAccountKeys.hash(key)).setFlushMode(FlushModeType.COMMIT)
+                .getResultStream().findFirst().orElse(null);
         return account != null && account.getRealmId().equals(realm.getId()) ? account : null;
     }
 

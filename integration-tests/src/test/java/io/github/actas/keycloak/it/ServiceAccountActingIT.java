@@ -178,6 +178,11 @@ class ServiceAccountActingIT extends KeycloakIT {
         assertThat(Http.delete(actAsUrl(REALM, "grants/" + grantId(stem + "-grant")), master).status()).isEqualTo(204);
         JsonNode unnamed = create(stem + "-other", "/team-a", Map.of("user", "user_a"), Instant.now().plus(1, ChronoUnit.HOURS));
         TokenExchangeIT.assertRefused(use(unnamed.get("key").asText()), 403, "access_denied", "not permitted");
+        // Refused requests leave nothing behind: not even the account's own session.
+        TokenExchangeIT.assertRefused(use(unnamed.get("key").asText(), "requested_token_type", Oidc.REFRESH_TOKEN_TYPE),
+                400, "invalid_request", null);
+        String unnamedPrincipal = unnamed.get("principal").get("id").asText();
+        assertThat(Http.get(server.adminUrl(REALM) + "/users/" + unnamedPrincipal + "/sessions", master).json()).isEmpty();
     }
 
     /**

@@ -201,8 +201,8 @@ final class ActAsTokenExchangeProvider extends ActingTokenIssuer {
 
     /** A service-account key for an access token: no refresh token, never past the key's expiry. */
     private Response serviceAccountKey(ExchangeParameters parameters) {
-        KeyExchange.Admitted admitted = new KeyExchange(session, realm, client)
-                .admit(parameters.subjectToken, keyTokenSeconds, known -> facts = known);
+        KeyExchange keys = new KeyExchange(session, realm, client);
+        KeyExchange.Admitted admitted = keys.admit(parameters.subjectToken, keyTokenSeconds, known -> facts = known);
         if (!OAuth2Constants.ACCESS_TOKEN_TYPE.equals(getRequestedTokenType())) {
             throw ExchangeException.invalidRequest("a service-account key is exchanged for an access token only");
         }
@@ -211,7 +211,8 @@ final class ActAsTokenExchangeProvider extends ActingTokenIssuer {
                     + " for the client using it (that client's audience mappers apply)");
         }
         Mode mode = admitted.actsAs();
-        return mode == null ? issueForKey(admitted) : serviceAccountActing(admitted, mode, parameters.reason);
+        return mode == null ? issueForKey(admitted, keys.session(admitted))
+                : serviceAccountActing(keys, admitted, mode, parameters.reason);
     }
 
     /**
@@ -219,7 +220,7 @@ final class ActAsTokenExchangeProvider extends ActingTokenIssuer {
      * name it by {@code actors.serviceAccounts}, and it never reaches past its namespace). The acting session
      * starts from the key's session and never outlives the key.
      */
-    private Response serviceAccountActing(KeyExchange.Admitted admitted, Mode mode, String reason) {
+    private Response serviceAccountActing(KeyExchange keys, KeyExchange.Admitted admitted, Mode mode, String reason) {
         event.event(EventType.IMPERSONATE);
         facts = facts.withReason(reason);
         ActingRequests requests = new ActingRequests(session, realm, client);
@@ -232,7 +233,8 @@ final class ActAsTokenExchangeProvider extends ActingTokenIssuer {
         ActAsSession starting = ActAsSession.starting(decision, mode, actor, issuer(), client.getClientId(), reason,
                 null, null, null, null, Time.currentTime());
         ActAsSession notes = starting.endingAt(Math.min(starting.expires(), admitted.keyExpires()));
-        return issue(target, decision, notes, admitted.userSession(), OAuth2Constants.ACCESS_TOKEN_TYPE, List.of(),
+        // The key's session is the acting session's parent: asked for only now that acting is allowed.
+        return issue(target, decision, notes, keys.session(admitted), OAuth2Constants.ACCESS_TOKEN_TYPE, List.of(),
                 scope, admitted.tokenExpires());
     }
 

@@ -168,8 +168,8 @@ abstract class ActingTokenIssuer extends StandardTokenExchangeProvider {
      * the token names the session (its {@code sid}), so introspection and userinfo stop accepting it when the
      * session ends, yet issuing it writes nothing to the shared session, which all of an account's requests use.
      */
-    protected Response issueForKey(KeyExchange.Admitted admitted) {
-        UserSessionModel userSession = UserSessionUtil.createTransientUserSession(session, admitted.userSession());
+    protected Response issueForKey(KeyExchange.Admitted admitted, UserSessionModel keySession) {
+        UserSessionModel userSession = UserSessionUtil.createTransientUserSession(session, keySession);
         RootAuthenticationSessionModel root = new AuthenticationSessionManager(session).createAuthenticationSession(realm, false);
         AuthenticationSessionModel authSession = createSessionModel(userSession, root, admitted.principal(), client,
                 params.getScope());

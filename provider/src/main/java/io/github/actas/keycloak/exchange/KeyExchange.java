@@ -40,8 +40,7 @@ final class KeyExchange {
      * What a valid key gets: its account's principal, the session its tokens come from (with {@code actsAs}: the
      * session its acting sessions start from), and when they end.
      */
-    record Admitted(ServiceAccountEntity account, UserModel principal, UserSessionModel userSession,
-                    long tokenExpires, ActingFacts facts) {
+    record Admitted(ServiceAccountEntity account, UserModel principal, long tokenExpires, ActingFacts facts) {
 
         /** @return how the account acts ({@code actsAs} a user: impersonate; a group: group), or null: as itself */
         Mode actsAs() {
@@ -67,9 +66,10 @@ final class KeyExchange {
     }
 
     /**
-     * Checks a key and finds (or starts) the user session its tokens come from: one per account, reused while
-     * it lives, so that revoking the account ends every token of it on every node. Tokens are issued from a
-     * transient copy of it (as Keycloak's own exchange does), so issuing one writes nothing to it.
+     * Checks a key: well formed, held by an account of this realm that is neither revoked nor expired, for this
+     * client, with its principal. Its tokens then come from the account's one stored session ({@link #session}),
+     * so that revoking the account ends every token of it on every node; they are issued from a transient copy
+     * of it (as Keycloak's own exchange does), so issuing one writes nothing to it.
      *
      * @param tokenSeconds how long the access token may live (it never outlives the key)
      * @param known        told what a refusal's audit record may say, once the account is known (a key nobody
@@ -104,12 +104,21 @@ final class KeyExchange {
             account.used(now); // at most one write a minute per account, not one per token
         }
         long tokenExpires = Math.min(Time.currentTime() + (long) tokenSeconds, account.getExpires() / 1000);
-        UserSessionModel existing = reusable(account, tokenExpires);
-        UserSessionModel userSession = existing != null ? existing : start(account, principal);
+        return new Admitted(account, principal, tokenExpires, facts);
+    }
+
+    /**
+     * The stored session an admitted key's tokens name (with {@code actsAs}: the one its acting sessions start
+     * from), reused while it can carry them, else started. Asked for only once everything else about the
+     * request has been checked, since a started session is stored at once.
+     */
+    UserSessionModel session(Admitted admitted) {
+        UserSessionModel existing = reusable(admitted.account(), admitted.tokenExpires());
+        UserSessionModel userSession = existing != null ? existing : start(admitted.account(), admitted.principal());
         if (userSession == null) {
             throw invalidKey(); // the principal went away in the meantime
         }
-        return new Admitted(account, principal, userSession, tokenExpires, facts);
+        return userSession;
     }
 
     private static Mode actsAsMode(ServiceAccountEntity account) {

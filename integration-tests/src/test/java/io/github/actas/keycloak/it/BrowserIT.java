@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import javax.crypto.Mac;
@@ -13,9 +12,7 @@ import javax.crypto.spec.SecretKeySpec;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.GreenMailUtil;
-import com.icegreen.greenmail.util.ServerSetup;
 import io.github.actas.keycloak.harness.Http;
-import io.github.actas.keycloak.harness.Ports;
 import jakarta.mail.internet.MimeMessage;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -35,25 +32,15 @@ class BrowserIT extends KeycloakIT {
 
     private static BrowserFlows flows;
     private static GreenMail mail;
-    private static int smtpPort;
 
     @BeforeAll
     static void setUp() throws IOException {
         assumeTrue(Browser.available(), "Chromium and chromedriver are needed (Debian: apt-get install chromium chromium-driver)");
         ensureRealm(REALM);
         flows = new BrowserFlows(server, REALM);
-        smtpPort = Ports.free();
-        ServerSetup smtpSetup = new ServerSetup(smtpPort, "127.0.0.1", ServerSetup.PROTOCOL_SMTP);
-        smtpSetup.setServerStartupTimeout(15_000);
-        mail = new GreenMail(smtpSetup);
-        mail.start();
-
+        mail = SmtpReceiver.start();
         String admin = masterAdminToken();
-        JsonNode realm = Http.get(server.adminUrl(REALM), admin).json();
-        Map<String, Object> smtp = new LinkedHashMap<>(Map.of("host", "127.0.0.1", "port", Integer.toString(smtpPort),
-                "from", "keycloak@browser-it.example", "fromDisplayName", "Keycloak"));
-        assertThat(Http.putJson(server.adminUrl(REALM), admin, Map.of("realm", realm.get("realm").asText(),
-                "smtpServer", smtp)).status()).isEqualTo(204);
+        SmtpReceiver.useFor(server, REALM, admin, mail, "keycloak@browser-it.example");
         // weak-app signs in through a flow without the step-up subflow
         String flowId = null;
         for (JsonNode flow : Http.get(server.adminUrl(REALM) + "/authentication/flows", admin).json()) {

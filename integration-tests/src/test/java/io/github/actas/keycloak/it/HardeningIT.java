@@ -10,7 +10,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.GreenMailUtil;
-import com.icegreen.greenmail.util.ServerSetup;
 import io.github.actas.keycloak.harness.Http;
 import io.github.actas.keycloak.harness.Ports;
 import jakarta.mail.internet.MimeMessage;
@@ -198,16 +197,10 @@ class HardeningIT extends KeycloakIT {
 
     @Test
     void valuesInTheNotificationEmailAreTextNeverMarkup() throws Exception {
-        int port = Ports.free();
-        ServerSetup setup = new ServerSetup(port, "127.0.0.1", ServerSetup.PROTOCOL_SMTP);
-        setup.setServerStartupTimeout(15_000);
-        GreenMail mail = new GreenMail(setup);
-        mail.start();
+        GreenMail mail = SmtpReceiver.start();
         String admin = masterAdminToken();
         try {
-            assertThat(Http.putJson(server.adminUrl(REALM), admin, Map.of("realm", REALM, "smtpServer",
-                    Map.of("host", "127.0.0.1", "port", Integer.toString(port), "from", "keycloak@guard-it.example"))).status())
-                    .isEqualTo(204);
+            SmtpReceiver.useFor(server, REALM, admin, mail, "keycloak@guard-it.example");
             String reason = "<a id=\"injected\" href=\"https://evil.example/\">call us</a>";
             assertThat(oidc.impersonate("svc", oidc.login("svc", "boss5"), "t_2", "reason", reason).status()).isEqualTo(200);
             assertThat(mail.waitForIncomingEmail(15_000, 1)).isTrue();

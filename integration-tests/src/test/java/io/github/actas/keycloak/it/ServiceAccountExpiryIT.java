@@ -8,9 +8,7 @@ import java.util.UUID;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.GreenMailUtil;
-import com.icegreen.greenmail.util.ServerSetup;
 import io.github.actas.keycloak.harness.Http;
-import io.github.actas.keycloak.harness.Ports;
 import jakarta.mail.internet.MimeMessage;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -36,16 +34,10 @@ class ServiceAccountExpiryIT extends KeycloakIT {
 
     @Test
     void aKeyAboutToExpireIsRecordedAndItsCreatorToldOnceThenItsExpiryIsRecordedOnce() throws Exception {
-        int port = Ports.free();
-        ServerSetup setup = new ServerSetup(port, "127.0.0.1", ServerSetup.PROTOCOL_SMTP);
-        setup.setServerStartupTimeout(15_000);
-        GreenMail mail = new GreenMail(setup);
-        mail.start();
+        GreenMail mail = SmtpReceiver.start();
         String master = masterAdminToken();
         try {
-            assertThat(Http.putJson(server.adminUrl(REALM), master, Map.of("realm", REALM, "smtpServer",
-                    Map.of("host", "127.0.0.1", "port", Integer.toString(port), "from", "keycloak@sa-it.example"))).status())
-                    .isEqualTo(204);
+            SmtpReceiver.useFor(server, REALM, master, mail, "keycloak@sa-it.example");
             String name = "expiring-" + UUID.randomUUID().toString().substring(0, 8);
             // Created by sa-admin (who has an e-mail address); within the warning window at once.
             Http.Response created = Http.postJson(actAsUrl(REALM, "service-accounts"), token(REALM, "sa-admin", TEST_PASSWORD),

@@ -31,6 +31,11 @@ print_banner() {
 TXT
 }
 
+# Ctrl-C reaches Maven, this script and Keycloak at once. Keycloak shuts down by itself; this script waits for
+# it and ends with 0, so a stop is not reported as a failed build.
+stopping=0
+trap 'stopping=1' INT TERM
+
 (
   if ! command -v curl >/dev/null 2>&1; then
     sleep 60 && print_banner   # no curl to poll readiness with: print after a typical start time
@@ -46,4 +51,13 @@ TXT
   echo "The demo did not become ready within 5 minutes; see the Keycloak log above." >&2
 ) &
 
-exec bash "${KC_HOME}/bin/kc.sh" start-dev --http-port="${PORT}" --import-realm
+READY_WAITER=$!
+set +e
+bash "${KC_HOME}/bin/kc.sh" start-dev --http-port="${PORT}" --import-realm
+status=$?
+kill "${READY_WAITER}" 2>/dev/null
+if [[ ${stopping} == 1 || ${status} == 130 || ${status} == 143 ]]; then
+  echo "Act-As demo stopped. Start it again with ./mvnw -Pdemo package (your changes are kept)."
+  exit 0
+fi
+exit "${status}"

@@ -1,4 +1,7 @@
 <#import "template.ftl" as layout>
+<#-- The layout shows the signed-in user's name with a "restart login" button wherever a user is known; here that
+     would read as if the actor could be changed. The summary names the actor instead. -->
+<#global auth = {}>
 <@layout.registrationLayout displayMessage=true; section>
     <#if section = "header">
         <#if actAs.group>${msg("actAsConfirmGroupTitle", actAs.targetUsername)}<#else>${msg("actAsConfirmTitle", actAs.targetUsername)}</#if>
@@ -25,7 +28,10 @@
                         <label for="reason" class="${properties.kcLabelClass!}">${msg("actAsReason")}</label>
                         <input id="reason" name="reason" type="text" maxlength="255" class="${properties.kcInputClass!}"
                                value="${actAs.reason}" autofocus required
-                               <#if actAs.reasonPattern?has_content>placeholder="${msg("actAsReasonPattern", actAs.reasonPattern)}"</#if>/>
+                               <#if actAs.reasonHint?has_content>placeholder="${actAs.reasonHint}" aria-describedby="act-as-reason-hint"</#if>/>
+                        <#if actAs.reasonHint?has_content>
+                            <div class="${properties.kcInputHelperTextClass!}" id="act-as-reason-hint">${msg("actAsReasonHint", actAs.reasonHint)}</div>
+                        </#if>
                     </div>
                 </#if>
                 <p class="act-as-notice"><#if actAs.group>${msg("actAsConfirmGroupNotice")}<#else>${msg("actAsConfirmNotice")}</#if></p>

@@ -10,6 +10,9 @@
             <#if client?? && client.baseUrl?has_content>
                 <p><a id="backToApplication" href="${client.baseUrl}">${msg("backToApplication")}</a></p>
             </#if>
+            <#if actAsAccountUrl??>
+                <p><a id="act-as-back-to-account" href="${actAsAccountUrl}">${msg("actAsBackToAccount")}</a></p>
+            </#if>
         </div>
     </#if>
 </@layout.registrationLayout>

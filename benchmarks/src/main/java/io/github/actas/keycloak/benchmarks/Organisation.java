@@ -106,7 +106,7 @@ final class Organisation {
     private static Grant grant(String name, Selector actors, Selector targets, Set<Mode> modes) {
         return new Grant("id-" + name, name, null, true, actors, targets,
                 new Selector(List.of("vip-*"), List.of("/customers/vip"), List.of("vip"), List.of()),
-                modes, List.of("portal", "crm"), 1800, true, "[A-Z]+-[0-9]+", null, false, false, null, null, false);
+                modes, List.of("portal", "crm"), 1800, true, "[A-Z]+-[0-9]+", "T-1234", null, false, false, null, null, false);
     }
 
     private static Set<String> union(Set<String> a, Set<String> b) {

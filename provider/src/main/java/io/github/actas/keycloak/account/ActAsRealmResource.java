@@ -29,6 +29,7 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriBuilder;
 import org.keycloak.OAuth2Constants;
 import org.keycloak.common.util.SecretGenerator;
+import org.keycloak.common.util.Time;
 import org.keycloak.models.ClientModel;
 import org.keycloak.models.Constants;
 import org.keycloak.models.KeycloakSession;
@@ -81,6 +82,8 @@ public final class ActAsRealmResource {
             body.put("actor", notes.actorUsername());
             body.put("grant", notes.grantName());
             body.put("expires", notes.expires());
+            // The banner counts down from the server's clock, not the browser's.
+            body.put("secondsLeft", Math.max(0, notes.expires() - Time.currentTime()));
             body.put("stopUrl", base().path("stop").buildFromMap(Map.of("realm", realm.getName())).toString());
             body.put("stopToken", sso.session().getNote(ActAsSession.STOP_SECRET));
         }

@@ -12,7 +12,7 @@ import io.github.actas.keycloak.policy.Selector;
 
 /** The grants JSON contract of DESIGN.md. Absent booleans take their defaults; lists are never null on output. */
 @JsonPropertyOrder({"id", "name", "description", "enabled", "actors", "targets", "modes", "clients",
-        "maxDurationSeconds", "requireReason", "reasonPattern", "requireAcr", "notifyTarget",
+        "maxDurationSeconds", "requireReason", "reasonPattern", "reasonHint", "requireAcr", "notifyTarget",
         "allowPrivilegedTargets", "notBefore", "notAfter", "trustActorUsernames"})
 public record GrantRepresentation(
         String id,
@@ -26,6 +26,7 @@ public record GrantRepresentation(
         Integer maxDurationSeconds,
         Boolean requireReason,
         String reasonPattern,
+        String reasonHint,
         String requireAcr,
         Boolean notifyTarget,
         Boolean allowPrivilegedTargets,
@@ -70,6 +71,7 @@ public record GrantRepresentation(
                 grant.maxDurationSeconds(),
                 grant.requireReason(),
                 grant.reasonPattern(),
+                grant.reasonHint(),
                 grant.requireAcr(),
                 grant.notifyTarget(),
                 grant.allowPrivilegedTargets(),
@@ -114,6 +116,7 @@ public record GrantRepresentation(
                 maxDurationSeconds,
                 requireReason != null && requireReason,
                 GrantFields.text(p + "reasonPattern", reasonPattern, GrantConfig.MAX_PATTERN_LENGTH),
+                GrantFields.text(p + "reasonHint", reasonHint, GrantConfig.MAX_HINT_LENGTH),
                 GrantFields.text(p + "requireAcr", requireAcr, GrantConfig.MAX_ACR_LENGTH),
                 notifyTarget != null && notifyTarget,
                 allowPrivilegedTargets != null && allowPrivilegedTargets,

@@ -61,11 +61,18 @@ public final class ActAsAuditProvider implements Provider {
         return record;
     }
 
-    /** A token was issued from a running acting session; its door's Keycloak event gets the facts. */
+    /**
+     * A token was issued from a running acting session; its door's Keycloak event gets the facts.
+     *
+     * @param door the request's Keycloak event, or null where Keycloak sends its own without handing it over
+     *             (an application's code exchanged while the browser acts: {@code CODE_TO_TOKEN})
+     */
     public AuditRecord tokenIssued(RealmModel realm, ActingFacts facts, String tokenId, DoorEvent door) {
         AuditRecord record = record(realm, builder(RecordType.TOKEN_ISSUED, facts).tokenId(tokenId));
-        describe(door.event(), facts, record).user(facts.targetId()).detail(ActAsEventDetails.SESSION_STARTED, "false");
-        send(door.event(), door);
+        if (door != null) {
+            describe(door.event(), facts, record).user(facts.targetId()).detail(ActAsEventDetails.SESSION_STARTED, "false");
+            send(door.event(), door);
+        }
         return record;
     }
 

@@ -55,6 +55,16 @@ final class ActAsAuthenticator implements Authenticator {
 
     @Override
     public void authenticate(AuthenticationFlowContext context) {
+        if (context.getUser() == null) {
+            // Keycloak would answer "Invalid username or password" to everybody; name the real problem instead.
+            BrowserActing.LOG.warnf("Act-As: the act-as step of the flow '%s' in realm %s ran before anyone signed in;"
+                    + " it must follow a REQUIRED sign-in subflow (docs/browser.md, or POST"
+                    + " /admin/realms/%s/act-as/setup/browser-flow)", context.getTopLevelFlow().getAlias(),
+                    context.getRealm().getName(), context.getRealm().getName());
+            context.failure(AuthenticationFlowError.INTERNAL_ERROR,
+                    BrowserActing.errorPage(context, "actAsNotSignedIn"));
+            return;
+        }
         AuthenticationSessionModel authSession = context.getAuthenticationSession();
         BrowserActing acting = new BrowserActing(session, authSession);
         BrowserActing.Asked asked = BrowserActing.asked(authSession);
@@ -224,7 +234,7 @@ final class ActAsAuthenticator implements Authenticator {
 
     @Override
     public boolean requiresUser() {
-        return true;
+        return false; // checked in authenticate, to say what is wrong instead of Keycloak's "invalid credentials"
     }
 
     @Override

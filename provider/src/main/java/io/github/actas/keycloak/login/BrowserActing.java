@@ -15,6 +15,7 @@ import io.github.actas.keycloak.store.GroupPrincipals;
 import io.github.actas.keycloak.token.ActAsSession;
 import jakarta.ws.rs.core.Response;
 import org.jboss.logging.Logger;
+import org.keycloak.services.Urls;
 import org.keycloak.authentication.AuthenticationFlowContext;
 import org.keycloak.models.ClientModel;
 import org.keycloak.models.KeycloakSession;
@@ -177,6 +178,9 @@ final class BrowserActing {
      * carry values a request supplied (the name asked for, a client id).
      */
     static Response errorPage(AuthenticationFlowContext context, String messageKey, Object... parameters) {
-        return context.form().setError(messageKey, parameters).setStatus(Response.Status.FORBIDDEN).createForm(ERROR_TEMPLATE);
+        // A way back that always exists: the realm's account console (the application's, too, when it has a base URL).
+        String account = Urls.accountBase(context.getUriInfo().getBaseUri()).build(context.getRealm().getName()).toString();
+        return context.form().setError(messageKey, parameters).setAttribute("actAsAccountUrl", account)
+                .setStatus(Response.Status.FORBIDDEN).createForm(ERROR_TEMPLATE);
     }
 }

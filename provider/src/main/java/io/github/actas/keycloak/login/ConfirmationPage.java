@@ -72,8 +72,9 @@ public final class ConfirmationPage {
         return reasonMissing || grant != null && grant.reasonNeeded();
     }
 
-    public String getReasonPattern() {
-        return grant == null || grant.reasonPattern() == null ? "" : grant.reasonPattern();
+    /** The grant's words for what a reason looks like ("T-1234"); its pattern is for the server, not for people. */
+    public String getReasonHint() {
+        return grant == null || grant.reasonHint() == null ? "" : grant.reasonHint();
     }
 
     public String getReason() {

@@ -10,6 +10,7 @@ import java.util.Set;
  *
  * @param id                     storage id (the Keycloak component id); null for drafts
  * @param maxDurationSeconds     null means "the server default"
+ * @param reasonHint             what a reason looks like, in words people read ("T-1234"), shown where a reason is asked for
  * @param excluded               targets that never match, whatever {@code targets} says
  * @param trustActorUsernames    match {@code actors.users} names and globs even in a realm where people choose
  *                               or change their own username (registration, username editing, email as
@@ -28,6 +29,7 @@ public record Grant(
         Integer maxDurationSeconds,
         boolean requireReason,
         String reasonPattern,
+        String reasonHint,
         String requireAcr,
         boolean notifyTarget,
         boolean allowPrivilegedTargets,
@@ -53,13 +55,13 @@ public record Grant(
 
     public Grant withId(String newId) {
         return new Grant(newId, name, description, enabled, actors, targets, excluded, modes, clients,
-                maxDurationSeconds, requireReason, reasonPattern, requireAcr, notifyTarget,
+                maxDurationSeconds, requireReason, reasonPattern, reasonHint, requireAcr, notifyTarget,
                 allowPrivilegedTargets, notBefore, notAfter, trustActorUsernames);
     }
 
     public Grant withMaxDurationSeconds(Integer seconds) {
         return new Grant(id, name, description, enabled, actors, targets, excluded, modes, clients,
-                seconds, requireReason, reasonPattern, requireAcr, notifyTarget,
+                seconds, requireReason, reasonPattern, reasonHint, requireAcr, notifyTarget,
                 allowPrivilegedTargets, notBefore, notAfter, trustActorUsernames);
     }
 }

@@ -33,6 +33,7 @@ public final class GrantConfig {
     public static final String MAX_DURATION_SECONDS = "maxDurationSeconds";
     public static final String REQUIRE_REASON = "requireReason";
     public static final String REASON_PATTERN = "reasonPattern";
+    public static final String REASON_HINT = "reasonHint";
     public static final String REQUIRE_ACR = "requireAcr";
     public static final String NOTIFY_TARGET = "notifyTarget";
     public static final String ALLOW_PRIVILEGED_TARGETS = "allowPrivilegedTargets";
@@ -42,11 +43,12 @@ public final class GrantConfig {
 
     public static final Set<String> KEYS = Set.of(DESCRIPTION, ENABLED, ACTORS_USERS, ACTORS_GROUPS, ACTORS_ROLES,
             ACTORS_CLIENTS, ACTORS_SERVICE_ACCOUNTS, TARGETS_USERS, TARGETS_GROUPS, TARGETS_ROLES, EXCLUDE_USERS, EXCLUDE_GROUPS, EXCLUDE_ROLES,
-            MODES, CLIENTS, MAX_DURATION_SECONDS, REQUIRE_REASON, REASON_PATTERN, REQUIRE_ACR, NOTIFY_TARGET,
+            MODES, CLIENTS, MAX_DURATION_SECONDS, REQUIRE_REASON, REASON_PATTERN, REASON_HINT, REQUIRE_ACR, NOTIFY_TARGET,
             ALLOW_PRIVILEGED_TARGETS, NOT_BEFORE, NOT_AFTER, TRUST_ACTOR_USERNAMES);
 
     public static final int MAX_DESCRIPTION_LENGTH = 1000;
     public static final int MAX_PATTERN_LENGTH = 500;
+    public static final int MAX_HINT_LENGTH = 100;
     public static final int MAX_ACR_LENGTH = 64;
 
     private GrantConfig() {
@@ -78,6 +80,7 @@ public final class GrantConfig {
         put(config, MAX_DURATION_SECONDS, grant.maxDurationSeconds() == null ? null : grant.maxDurationSeconds().toString());
         put(config, REQUIRE_REASON, Boolean.toString(grant.requireReason()));
         put(config, REASON_PATTERN, grant.reasonPattern());
+        put(config, REASON_HINT, grant.reasonHint());
         put(config, REQUIRE_ACR, grant.requireAcr());
         put(config, NOTIFY_TARGET, Boolean.toString(grant.notifyTarget()));
         put(config, ALLOW_PRIVILEGED_TARGETS, Boolean.toString(grant.allowPrivilegedTargets()));
@@ -122,6 +125,7 @@ public final class GrantConfig {
                 GrantFields.integer(MAX_DURATION_SECONDS, single(config, MAX_DURATION_SECONDS)),
                 GrantFields.bool(REQUIRE_REASON, single(config, REQUIRE_REASON), false),
                 GrantFields.text(REASON_PATTERN, single(config, REASON_PATTERN), MAX_PATTERN_LENGTH),
+                GrantFields.text(REASON_HINT, single(config, REASON_HINT), MAX_HINT_LENGTH),
                 GrantFields.text(REQUIRE_ACR, single(config, REQUIRE_ACR), MAX_ACR_LENGTH),
                 GrantFields.bool(NOTIFY_TARGET, single(config, NOTIFY_TARGET), false),
                 GrantFields.bool(ALLOW_PRIVILEGED_TARGETS, single(config, ALLOW_PRIVILEGED_TARGETS), false),

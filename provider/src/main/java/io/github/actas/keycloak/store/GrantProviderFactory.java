@@ -50,6 +50,7 @@ public final class GrantProviderFactory implements ComponentFactory<GrantProvide
             .property().name(GrantConfig.MAX_DURATION_SECONDS).type(ProviderConfigProperty.INTEGER_TYPE).label("Maximum duration (seconds)").add()
             .property().name(GrantConfig.REQUIRE_REASON).type(ProviderConfigProperty.BOOLEAN_TYPE).label("Require a reason").defaultValue("false").add()
             .property().name(GrantConfig.REASON_PATTERN).type(ProviderConfigProperty.STRING_TYPE).label("Reason pattern (regex)").add()
+            .property().name(GrantConfig.REASON_HINT).type(ProviderConfigProperty.STRING_TYPE).label("Reason hint (shown to the actor)").add()
             .property().name(GrantConfig.REQUIRE_ACR).type(ProviderConfigProperty.STRING_TYPE).label("Minimum actor acr").add()
             .property().name(GrantConfig.NOTIFY_TARGET).type(ProviderConfigProperty.BOOLEAN_TYPE).label("Notify the target").defaultValue("false").add()
             .property().name(GrantConfig.ALLOW_PRIVILEGED_TARGETS).type(ProviderConfigProperty.BOOLEAN_TYPE).label("Allow privileged targets").defaultValue("false").add()

@@ -3,6 +3,7 @@ package io.github.actas.keycloak.token;
 import java.util.Map;
 import java.util.Set;
 
+import io.github.actas.keycloak.audit.ActAsAuditProvider;
 import io.github.actas.keycloak.persistence.ServiceAccountEntity;
 import io.github.actas.keycloak.store.GroupPrincipals;
 import io.github.actas.keycloak.store.ServiceAccounts;
@@ -42,6 +43,9 @@ final class ActAsTokenPostProcessor implements TokenPostProcessor {
     /** The {@code account} client's roles that change an account (profile, credentials, links, consents). */
     private static final Set<String> ACCOUNT_MANAGING_ROLES = Set.of("manage-account", "manage-account-links",
             "manage-consent", "delete-account");
+
+    /** Client session note: this application's first token while acting is recorded. */
+    private static final String SSO_RECORDED = "act-as.sso-recorded";
 
     private final KeycloakSession session;
 
@@ -99,6 +103,15 @@ final class ActAsTokenPostProcessor implements TokenPostProcessor {
             }
             notes = admission.notes();
             Decided.mark(session, userSession, client);
+        }
+        if (context.code() != null && !client.getClientId().equals(notes.clientId())
+                && clientSession.getNote(SSO_RECORDED) == null) {
+            // An application signed in by SSO while the browser acts: recorded once per client session (the
+            // client acting started for has its "started" record; refreshes are recorded by the refresh door).
+            clientSession.setNote(SSO_RECORDED, "true");
+            session.getProvider(ActAsAuditProvider.class).tokenIssued(clientSession.getRealm(),
+                    notes.facts(userSession).forClient(client.getClientId()),
+                    context.accessToken() == null ? null : context.accessToken().getId(), null);
         }
         Map<String, Object> act = ActClaim.of(notes);
         AccessToken accessToken = context.accessToken();

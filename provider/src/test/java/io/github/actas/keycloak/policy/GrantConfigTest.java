@@ -19,7 +19,7 @@ class GrantConfigTest {
                         List.of("ci-*")),
                 new Selector(List.of("user_*"), List.of("/customers"), List.of("customer"), List.of()),
                 new Selector(List.of("user_vip"), List.of("/customers/vip"), List.of("vip"), List.of()),
-                EnumSet.of(Mode.IMPERSONATE, Mode.GROUP), List.of("*"), 1800, true, "[A-Z]+-[0-9]+", "2",
+                EnumSet.of(Mode.IMPERSONATE, Mode.GROUP), List.of("*"), 1800, true, "[A-Z]+-[0-9]+", "T-1234", "2",
                 true, true, Instant.parse("2026-01-01T00:00:00Z"), Instant.parse("2027-01-01T00:00:00Z"), true);
         Map<String, List<String>> config = GrantConfig.toConfig(grant);
         assertThat(GrantConfig.fromConfig("id-1", "support-desk", config)).isEqualTo(grant);

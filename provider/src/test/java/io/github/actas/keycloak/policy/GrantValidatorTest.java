@@ -78,7 +78,7 @@ class GrantValidatorTest {
         PolicySettings s = PolicySettings.DEFAULTS;
         return Stream.of(
                 Arguments.of("name", new Grant(null, null, null, true, valid().build().actors(), valid().build().targets(),
-                        null, Set.of(Mode.IMPERSONATE), List.of("*"), null, false, null, null, false, false, null, null, false)),
+                        null, Set.of(Mode.IMPERSONATE), List.of("*"), null, false, null, null, null, false, false, null, null, false)),
                 Arguments.of("name", with(g -> Grants.grant("TAKEN").actorUsers("a").targetUsers("b"))),
                 Arguments.of("name", with(g -> Grants.grant("bad name!").actorUsers("a").targetUsers("b"))),
                 Arguments.of("name", with(g -> Grants.grant("-leading-dash").actorUsers("a").targetUsers("b"))),
@@ -122,7 +122,7 @@ class GrantValidatorTest {
         assertThatCode(() -> GrantValidator.validate(valid().maxDuration(28_800).build(), REALM, PolicySettings.DEFAULTS))
                 .doesNotThrowAnyException();
         Grant renamedToItself = new Grant("id-taken", "taken", null, true, valid().build().actors(),
-                valid().build().targets(), null, Set.of(Mode.GROUP), List.of("*"), null, false, null, null,
+                valid().build().targets(), null, Set.of(Mode.GROUP), List.of("*"), null, false, null, null, null,
                 false, false, null, null, false);
         assertThatCode(() -> GrantValidator.validate(renamedToItself, REALM, PolicySettings.DEFAULTS))
                 .doesNotThrowAnyException();

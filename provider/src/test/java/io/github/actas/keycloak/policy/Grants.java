@@ -135,7 +135,7 @@ final class Grants {
 
     Grant build() {
         return new Grant("id-" + name, name, null, enabled, actors, targets, excluded, modes, clients,
-                maxDurationSeconds, requireReason, reasonPattern, requireAcr, false, allowPrivilegedTargets,
+                maxDurationSeconds, requireReason, reasonPattern, null, requireAcr, false, allowPrivilegedTargets,
                 notBefore, notAfter, trustActorUsernames);
     }
 }

@@ -382,7 +382,7 @@ class PolicyTest {
         // An instant epoch milliseconds cannot hold: validation refuses it, but a hand-edited database might not.
         Grant broken = new Grant("id-broken", "broken", null, true, grant("x").actorUsers("admin1").build().actors(),
                 grant("x").targetUsers("user_1").build().targets(), null, Set.of(Mode.IMPERSONATE), List.of("*"), null,
-                false, null, null, false, false, null, Instant.parse("+1000000000-01-01T00:00:00Z"), false);
+                false, null, null, null, false, false, null, Instant.parse("+1000000000-01-01T00:00:00Z"), false);
         Policy p = Policy.compile("r", List.of(broken, grant("fine").actorUsers("admin1").targetUsers("user_*").build()),
                 PolicySettings.DEFAULTS);
         assertThat(p.rejected()).extracting(Policy.Rejected::name).containsExactly("broken");

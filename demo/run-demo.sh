@@ -53,7 +53,7 @@ trap 'stopping=1' INT TERM
 
 READY_WAITER=$!
 set +e
-bash "${KC_HOME}/bin/kc.sh" start-dev --http-port="${PORT}" --import-realm
+bash "${KC_HOME}/bin/kc.sh" start-dev --http-port="${PORT}" --import-realm --metrics-enabled=true
 status=$?
 kill "${READY_WAITER}" 2>/dev/null
 if [[ ${stopping} == 1 || ${status} == 130 || ${status} == 143 ]]; then

@@ -84,6 +84,11 @@ public final class KeycloakServer {
         return "http://localhost:" + httpPort;
     }
 
+    /** The management interface (health, and {@code /metrics} when built with metrics). */
+    public String managementUrl() {
+        return "http://localhost:" + managementPort;
+    }
+
     public String realmUrl(String realm) {
         return baseUrl() + "/realms/" + realm;
     }

@@ -67,7 +67,7 @@ public abstract class KeycloakIT {
                 throw new IllegalStateException("keycloak.home is not set: run the tests through Maven (./mvnw verify)");
             }
             KeycloakServer server = KeycloakServer.of(Path.of(home),
-                    List.of("--db=dev-file", "--health-enabled=true", "--cache=local"),
+                    List.of("--db=dev-file", "--health-enabled=true", "--metrics-enabled=true", "--cache=local"),
                     // housekeeping every 2 s, so a test can watch a session end at its hard end;
                     // audit retries within seconds, so tests can watch outages heal; a short lease, so a test
                     // can watch a restarted server take over what it was sending when it was killed

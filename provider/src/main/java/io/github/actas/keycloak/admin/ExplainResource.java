@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
+import io.github.actas.keycloak.audit.ActAsAuditProvider;
 import io.github.actas.keycloak.policy.ActAsRequest;
 import io.github.actas.keycloak.policy.Decision;
 import io.github.actas.keycloak.policy.Grant;
@@ -83,6 +84,8 @@ public final class ExplainResource {
                     GrantFields.text("reason", request.reason(), MAX_TEXT),
                     GrantFields.text("acr", request.acr(), 64), audience(request.audience()));
             Decision decision = policy.decide(evaluated, directory, actAs, true);
+            session.getProvider(ActAsAuditProvider.class).explained(realm,
+                    decision.allowed() ? null : String.valueOf(decision.denial()));
             return ok(new ExplainResponse(decision.allowed(),
                     decision.grant() == null ? null : decision.grant().name(), decision.reasons()));
         } catch (GrantValidationException e) {

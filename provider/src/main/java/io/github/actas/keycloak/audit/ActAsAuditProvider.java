@@ -41,19 +41,23 @@ public final class ActAsAuditProvider implements Provider {
 
     private final KeycloakSession session;
     private final Handover handover;
+    private final ActAsMeters meters;
 
-    public ActAsAuditProvider(KeycloakSession session, Handover handover) {
+    public ActAsAuditProvider(KeycloakSession session, Handover handover, ActAsMeters meters) {
         this.session = session;
         this.handover = handover;
+        this.meters = meters;
     }
 
     /**
      * Acting started: a session was created and its first token issued.
      *
-     * @param door the request's Keycloak event, or null: then an {@code IMPERSONATE} event (delegation:
-     *             {@code TOKEN_EXCHANGE}) is sent from here
+     * @param door    the request's Keycloak event, or null: then an {@code IMPERSONATE} event (delegation:
+     *                {@code TOKEN_EXCHANGE}) is sent from here
+     * @param through the door that decided (counted in the metrics)
      */
-    public AuditRecord started(RealmModel realm, ActingFacts facts, String tokenId, DoorEvent door) {
+    public AuditRecord started(RealmModel realm, ActingFacts facts, String tokenId, DoorEvent door, Door through) {
+        meters.decision(realm, through, null);
         AuditRecord record = record(realm, builder(RecordType.STARTED, facts).tokenId(tokenId));
         EventBuilder event = door != null ? door.event() : newEvent(realm, startType(facts));
         describe(event, facts, record).user(facts.targetId()).detail(ActAsEventDetails.SESSION_STARTED, "true");
@@ -66,8 +70,13 @@ public final class ActAsAuditProvider implements Provider {
      *
      * @param door the request's Keycloak event, or null where Keycloak sends its own without handing it over
      *             (an application's code exchanged while the browser acts: {@code CODE_TO_TOKEN})
+     * @param decidedBy the door that decided anew to issue it (a running session reused), or null when no door
+     *                  asked (a refresh, an application signing in by SSO)
      */
-    public AuditRecord tokenIssued(RealmModel realm, ActingFacts facts, String tokenId, DoorEvent door) {
+    public AuditRecord tokenIssued(RealmModel realm, ActingFacts facts, String tokenId, DoorEvent door, Door decidedBy) {
+        if (decidedBy != null) {
+            meters.decision(realm, decidedBy, null);
+        }
         AuditRecord record = record(realm, builder(RecordType.TOKEN_ISSUED, facts).tokenId(tokenId));
         if (door != null) {
             describe(door.event(), facts, record).user(facts.targetId()).detail(ActAsEventDetails.SESSION_STARTED, "false");
@@ -82,8 +91,11 @@ public final class ActAsAuditProvider implements Provider {
      * @param why        the refusal as the caller was told it (or the denial's name)
      * @param door       the request's Keycloak event, or null: then {@code IMPERSONATE_ERROR} is sent from here
      * @param eventError the error of the door's event ({@code not_allowed}, {@code invalid_request}, ...)
+     * @param through    the door that refused (counted in the metrics)
      */
-    public AuditRecord denied(RealmModel realm, ActingFacts facts, String why, DoorEvent door, String eventError) {
+    public AuditRecord denied(RealmModel realm, ActingFacts facts, String why, DoorEvent door, String eventError,
+                              Door through) {
+        meters.decision(realm, through, why);
         AuditRecord record = recordNow(realm, builder(RecordType.DENIED, facts).error(why));
         EventBuilder event = door != null ? door.event() : newEvent(realm, EventType.IMPERSONATE_ERROR);
         describe(event, facts, record).user(facts.actorId()).detail(ActAsEventDetails.DENIAL, why);
@@ -91,6 +103,11 @@ public final class ActAsAuditProvider implements Provider {
             event.error(door == null || eventError == null ? DENIED_ERROR : eventError);
         }
         return record;
+    }
+
+    /** The explain endpoint answered (no record: nobody acted); counted with the doors' decisions. */
+    public void explained(RealmModel realm, String denial) {
+        meters.decision(realm, Door.EXPLAIN, denial);
     }
 
     /**

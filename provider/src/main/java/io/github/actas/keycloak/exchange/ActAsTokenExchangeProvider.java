@@ -7,6 +7,7 @@ import io.github.actas.keycloak.acting.Refusals;
 import io.github.actas.keycloak.acting.SessionChecks;
 import io.github.actas.keycloak.acting.SessionEnds;
 import io.github.actas.keycloak.audit.ActingFacts;
+import io.github.actas.keycloak.audit.Door;
 import io.github.actas.keycloak.audit.DoorEvent;
 import io.github.actas.keycloak.policy.ActAsRequest;
 import io.github.actas.keycloak.policy.Decision;
@@ -104,7 +105,7 @@ final class ActAsTokenExchangeProvider extends ActingTokenIssuer {
         } catch (ExchangeException e) {
             event.detail(Details.REASON, e.getMessage());
             if (facts != null) {
-                audit().denied(realm, facts, e.audit(), DoorEvent.sentHere(event), e.eventError());
+                audit().denied(realm, facts, e.audit(), DoorEvent.sentHere(event), e.eventError(), door());
             } else {
                 event.error(e.eventError());
             }
@@ -114,10 +115,15 @@ final class ActAsTokenExchangeProvider extends ActingTokenIssuer {
             // which has sent the request's error event.
             if (facts != null) {
                 audit().denied(realm, facts, e.getMessage() + ": " + e.getErrorDescription(),
-                        DoorEvent.sentByKeycloak(event), null);
+                        DoorEvent.sentByKeycloak(event), null, door());
             }
             throw e;
         }
+    }
+
+    @Override
+    protected Door door() {
+        return kind == ExchangeParameters.Kind.SERVICE_ACCOUNT_KEY ? Door.SERVICE_ACCOUNT : Door.EXCHANGE;
     }
 
     /** Impersonation of a user ({@code requested_subject}) or of a group's principal ({@code requested_group}). */
@@ -261,7 +267,7 @@ final class ActAsTokenExchangeProvider extends ActingTokenIssuer {
         Decided.mark(session, subject.session(), client);
         // Keycloak's standard exchange issues the tokens and sends the event; a failure rolls the record back.
         audit().tokenIssued(realm, recheck.notes().facts(subject.session()).forClient(client.getClientId()), null,
-                DoorEvent.sentByKeycloak(event));
+                DoorEvent.sentByKeycloak(event), door());
         try {
             return super.tokenExchange();
         } catch (RuntimeException e) {

@@ -7,6 +7,7 @@ import io.github.actas.keycloak.acting.SessionChecks;
 import io.github.actas.keycloak.acting.SessionEnds;
 import io.github.actas.keycloak.audit.ActAsAuditProvider;
 import io.github.actas.keycloak.audit.ActingFacts;
+import io.github.actas.keycloak.audit.Door;
 import io.github.actas.keycloak.audit.DoorEvent;
 import io.github.actas.keycloak.audit.EndReason;
 import io.github.actas.keycloak.policy.Decision;
@@ -42,6 +43,9 @@ import org.keycloak.util.TokenUtil;
  * issuance started.
  */
 abstract class ActingTokenIssuer extends StandardTokenExchangeProvider {
+
+    /** The door deciding in this request (exchange, or a service-account key acting). */
+    protected abstract Door door();
 
     /**
      * Tokens of the acting session {@code draft} describes, for {@code target}: an identical session started from
@@ -116,9 +120,9 @@ abstract class ActingTokenIssuer extends StandardTokenExchangeProvider {
             event.detail(Details.AUDIENCE, String.join(" ", audienceOf(builder.getAccessToken())));
             ActingFacts issued = notes.facts(target.getId(), target.getUsername(), userSession.getId());
             if (started) {
-                audit().started(realm, issued, builder.getAccessToken().getId(), DoorEvent.sentHere(event));
+                audit().started(realm, issued, builder.getAccessToken().getId(), DoorEvent.sentHere(event), door());
             } else {
-                audit().tokenIssued(realm, issued, builder.getAccessToken().getId(), DoorEvent.sentHere(event));
+                audit().tokenIssued(realm, issued, builder.getAccessToken().getId(), DoorEvent.sentHere(event), door());
             }
             return cors.add(Response.ok(response, MediaType.APPLICATION_JSON_TYPE));
         } catch (RuntimeException e) {
@@ -182,7 +186,7 @@ abstract class ActingTokenIssuer extends StandardTokenExchangeProvider {
         response.setOtherClaims(OAuth2Constants.ISSUED_TOKEN_TYPE, OAuth2Constants.ACCESS_TOKEN_TYPE);
         event.user(admitted.principal());
         audit().tokenIssued(realm, admitted.facts().inSession(userSession.getId()), builder.getAccessToken().getId(),
-                DoorEvent.sentHere(event));
+                DoorEvent.sentHere(event), null); // the key admitted, no grant decided
         return cors.add(Response.ok(response, MediaType.APPLICATION_JSON_TYPE));
     }
 }

@@ -5,6 +5,7 @@ import io.github.actas.keycloak.acting.ActingSessions;
 import io.github.actas.keycloak.acting.CarriedActorSession;
 import io.github.actas.keycloak.acting.Refusals;
 import io.github.actas.keycloak.audit.ActAsAuditProvider;
+import io.github.actas.keycloak.audit.Door;
 import io.github.actas.keycloak.policy.ActAsRequest;
 import io.github.actas.keycloak.policy.Decision;
 import io.github.actas.keycloak.policy.Denial;
@@ -170,7 +171,7 @@ final class ActAsAuthenticator implements Authenticator {
         // A user session of its own: Keycloak would otherwise find the actor's SSO session under the
         // browser's id and fail with DIFFERENT_USER_AUTHENTICATED.
         context.attachUserSession(targetSession);
-        session.getProvider(ActAsAuditProvider.class).started(realm, notes.facts(targetSession), null, null);
+        session.getProvider(ActAsAuditProvider.class).started(realm, notes.facts(targetSession), null, null, Door.BROWSER);
         context.success();
     }
 

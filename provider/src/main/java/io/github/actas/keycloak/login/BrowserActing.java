@@ -6,6 +6,7 @@ import io.github.actas.keycloak.acting.ActAsRequestParameters;
 import io.github.actas.keycloak.acting.ActingRequests;
 import io.github.actas.keycloak.acting.SessionEnds;
 import io.github.actas.keycloak.audit.ActAsAuditProvider;
+import io.github.actas.keycloak.audit.Door;
 import io.github.actas.keycloak.audit.ActingFacts;
 import io.github.actas.keycloak.audit.EndReason;
 import io.github.actas.keycloak.policy.ActAsRequest;
@@ -147,7 +148,7 @@ final class BrowserActing {
         if (mode == Mode.GROUP) {
             facts = facts.group(GroupPrincipals.groupIdOf(target), targetName);
         }
-        session.getProvider(ActAsAuditProvider.class).denied(realm, facts, why, null, null);
+        session.getProvider(ActAsAuditProvider.class).denied(realm, facts, why, null, null, Door.BROWSER);
     }
 
     /** How pages name what a session acts as: the target's username, or {@code group /path}. */

@@ -80,7 +80,7 @@ final class ActAsRefreshTokenProvider extends DefaultRefreshTokenProvider {
             // Keycloak sends the REFRESH_TOKEN event once this returns; it carries the record's facts.
             ActingFacts facts = notes.facts(userSession).forClient(ctx.grantContext().getClient().getClientId());
             session.getProvider(ActAsAuditProvider.class).tokenIssued(ctx.grantContext().getRealm(), facts,
-                    builder.getAccessToken().getId(), DoorEvent.sentByKeycloak(ctx.grantContext().getEvent()));
+                    builder.getAccessToken().getId(), DoorEvent.sentByKeycloak(ctx.grantContext().getEvent()), null);
         }
         return builder;
     }

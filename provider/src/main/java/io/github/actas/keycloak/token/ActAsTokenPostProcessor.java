@@ -111,7 +111,7 @@ final class ActAsTokenPostProcessor implements TokenPostProcessor {
             clientSession.setNote(SSO_RECORDED, "true");
             session.getProvider(ActAsAuditProvider.class).tokenIssued(clientSession.getRealm(),
                     notes.facts(userSession).forClient(client.getClientId()),
-                    context.accessToken() == null ? null : context.accessToken().getId(), null);
+                    context.accessToken() == null ? null : context.accessToken().getId(), null, null);
         }
         Map<String, Object> act = ActClaim.of(notes);
         AccessToken accessToken = context.accessToken();

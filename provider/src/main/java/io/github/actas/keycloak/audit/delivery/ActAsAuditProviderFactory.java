@@ -4,9 +4,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 import io.github.actas.keycloak.ActAsVersion;
 import io.github.actas.keycloak.audit.ActAsAuditProvider;
+import io.github.actas.keycloak.audit.ActAsMeters;
 import org.jboss.logging.Logger;
 import org.keycloak.Config;
 import org.keycloak.connections.httpclient.HttpClientProvider;
@@ -14,6 +18,7 @@ import org.keycloak.connections.jpa.JpaConnectionProvider;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.models.RealmProvider;
+import org.keycloak.models.utils.KeycloakModelUtils;
 import org.keycloak.models.utils.PostMigrationEvent;
 import org.keycloak.provider.Provider;
 import org.keycloak.provider.ProviderConfigProperty;
@@ -39,15 +44,21 @@ public final class ActAsAuditProviderFactory implements ProviderFactory<ActAsAud
     static final String MAX_IN_FLIGHT = "max-in-flight";
     static final String RECORD_RETENTION_DAYS = "record-retention-days";
     static final String WEBHOOK_PRIVATE_NETWORKS = "webhook-private-networks";
+    /** Keycloak's {@code --metrics-enabled}. */
+    private static final String METRICS_ENABLED = "metrics-enabled";
+    /** How stale the sessions and outbox gauges may be (two grouped queries each time). */
+    private static final long GAUGE_REFRESH_SECONDS = 5;
 
     private AuditSettings settings = AuditSettings.DEFAULTS;
     private String privateNetworks = "";
     private Destinations destinations = Destinations.PUBLIC_ONLY;
     private DeliveryWorker delivery;
+    private ActAsMeters meters = ActAsMeters.create(false);
+    private ScheduledExecutorService gauges;
 
     @Override
     public ActAsAuditProvider create(KeycloakSession session) {
-        return new ActAsAuditProvider(session, delivery);
+        return new ActAsAuditProvider(session, delivery, meters);
     }
 
     @Override
@@ -63,6 +74,8 @@ public final class ActAsAuditProviderFactory implements ProviderFactory<ActAsAud
                 Math.max(0, config.getInt(RECORD_RETENTION_DAYS, d.recordRetentionDays())));
         privateNetworks = config.get(WEBHOOK_PRIVATE_NETWORKS, "");
         destinations = Destinations.allowing(privateNetworks); // a malformed entry stops the server, naming it
+        // Keycloak's own option (build time): its meters and ours are on /metrics together or not at all.
+        meters = ActAsMeters.create(config.root().getBoolean(METRICS_ENABLED, false));
     }
 
     /** This node's delivery worker (null before Keycloak has started this factory). */
@@ -85,12 +98,13 @@ public final class ActAsAuditProviderFactory implements ProviderFactory<ActAsAud
 
     @Override
     public void postInit(KeycloakSessionFactory factory) {
-        DeliveryWorker created = new DeliveryWorker(factory, settings, destinations);
+        DeliveryWorker created = new DeliveryWorker(factory, settings, destinations, meters);
         delivery = created;
         // Records may be written (and queued) from now on; sending starts once the database is migrated.
         factory.register(event -> {
             if (event instanceof PostMigrationEvent) {
                 created.start();
+                startGauges(factory);
             }
         });
     }
@@ -104,8 +118,25 @@ public final class ActAsAuditProviderFactory implements ProviderFactory<ActAsAud
         return Set.of(JpaConnectionProvider.class, RealmProvider.class, HttpClientProvider.class);
     }
 
+    private void startGauges(KeycloakSessionFactory factory) {
+        if (!meters.enabled()) {
+            return;
+        }
+        gauges = Executors.newSingleThreadScheduledExecutor(r -> DeliveryWorker.daemon(r, "act-as-metrics"));
+        gauges.scheduleWithFixedDelay(() -> {
+            try {
+                KeycloakModelUtils.runJobInTransaction(factory, meters::refresh);
+            } catch (RuntimeException e) {
+                LOG.debugf("Act-As gauges not refreshed, will retry: %s", e.toString());
+            }
+        }, 0, GAUGE_REFRESH_SECONDS, TimeUnit.SECONDS);
+    }
+
     @Override
     public void close() {
+        if (gauges != null) {
+            gauges.shutdownNow();
+        }
         if (delivery != null) {
             delivery.stop();
         }

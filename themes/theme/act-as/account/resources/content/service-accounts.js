@@ -1,6 +1,6 @@
 // Account console page "Service accounts": the Act-As service accounts the signed-in person may manage (all of
 // the realm's with manage-users; a namespace's with manage-members of its group). A plain ES module (React
-// comes from the console's import map). It calls /realms/{realm}/act-as-service-accounts, the admin API's
+// comes from the console's import map). It calls /realms/{realm}/act-as-admin/service-accounts, the admin API's
 // resource run with the person's own admin rights; every call carries the X-Act-As-Console header, which a
 // cross-site page cannot send. A key is shown once, right after create or rotate, and is never stored here.
 import { createElement as h, useEffect, useState } from "react";
@@ -9,7 +9,7 @@ import ActAsTabs from "./tabs.js";
 const WARN_DAYS = 14;
 const DAY = 24 * 3600 * 1000;
 const environment = JSON.parse(document.getElementById("environment").textContent);
-const url = `${environment.serverBaseUrl}/realms/${encodeURIComponent(environment.realm)}/act-as-service-accounts`;
+const url = `${environment.serverBaseUrl}/realms/${encodeURIComponent(environment.realm)}/act-as-admin/service-accounts`;
 
 function call(path, method, body) {
   const headers = { "X-Act-As-Console": "1" };

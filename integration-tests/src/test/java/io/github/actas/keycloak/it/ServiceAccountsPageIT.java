@@ -94,10 +94,10 @@ class ServiceAccountsPageIT extends KeycloakIT {
             });
 
             // Only the page may call the endpoint: a navigation to it (no page header) is refused.
-            browser.open(server.realmUrl(REALM) + "/act-as-service-accounts");
+            browser.open(server.realmUrl(REALM) + "/act-as-admin/service-accounts");
             assertThat(browser.pageText()).contains("forbidden");
         }
-        assertThat(Http.get(server.realmUrl(REALM) + "/act-as-service-accounts", null).status()).isEqualTo(403);
+        assertThat(Http.get(server.realmUrl(REALM) + "/act-as-admin/service-accounts", null).status()).isEqualTo(403);
     }
 
     @Test

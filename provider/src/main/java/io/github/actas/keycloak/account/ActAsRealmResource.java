@@ -195,7 +195,23 @@ public final class ActAsRealmResource {
         return page(search, first, max, new GroupList(session, realm)::page);
     }
 
-    /** One page of a list of the signed-in person's: {@link TargetList} or {@link GroupList}. */
+    /**
+     * Who acted as the signed-in person, from the audit store ({@link ActedAsMe}). Not while acting: the person
+     * signed in then is the actor, and what others did as the target is not theirs to read.
+     */
+    @GET
+    @Path("acted-as-me")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response actedAsMe(@QueryParam("first") Integer first, @QueryParam("max") Integer max) {
+        AuthenticationManager.AuthResult sso = sso();
+        if (sso != null && ActAsSession.isActAs(sso.session())) {
+            return error(Response.Status.FORBIDDEN, "this page shows who acted as you: stop acting first");
+        }
+        return page(null, first, max, (person, acting, search, from, size) ->
+                new ActedAsMe(session, realm).page(person, from, size));
+    }
+
+    /** One page of a list of the signed-in person's: {@link TargetList}, {@link GroupList} or {@link ActedAsMe}. */
     private interface Lister {
         Map<String, Object> page(UserModel person, boolean acting, String search, int first, int max);
     }

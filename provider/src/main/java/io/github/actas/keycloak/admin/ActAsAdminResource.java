@@ -1,6 +1,14 @@
 package io.github.actas.keycloak.admin;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.CacheControl;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.services.resources.admin.AdminEventBuilder;
@@ -42,6 +50,33 @@ public final class ActAsAdminResource {
     @Path("service-accounts")
     public ServiceAccountsResource serviceAccounts() {
         return new ServiceAccountsResource(session, realm, access, adminEvent, settings);
+    }
+
+    @Path("lookup")
+    public LookupResource lookup() {
+        return new LookupResource(session, realm, access);
+    }
+
+    @Path("setup")
+    public SetupResource setup() {
+        return new SetupResource(session, realm, access, adminEvent);
+    }
+
+    /** What the caller may do here: which of the Act-As admin pages the account console shows them. */
+    @GET
+    @Path("access")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response access() {
+        Map<String, Boolean> body = new LinkedHashMap<>();
+        body.put("grants", access.canRead());
+        body.put("manageGrants", access.canWrite());
+        body.put("sessions", access.canRead());
+        body.put("audit", access.canReadAudit());
+        body.put("sinks", access.canReadSinks());
+        body.put("setUpSignIn", access.canChangeSignIn());
+        body.put("serviceAccounts", access.canViewAccounts(null) || realm.isAdminPermissionsEnabled());
+        return Response.ok(StrictJson.write(body), MediaType.APPLICATION_JSON_TYPE)
+                .cacheControl(CacheControl.valueOf("no-store")).build();
     }
 
     @Path("explain")

@@ -24,12 +24,12 @@ public final class ActAsAdminResourceProvider implements AdminRealmResourceProvi
     }
 
     /**
-     * The service-account API for someone signed in to the account console: the same resource and checks as the
-     * admin API's, with the rights {@code auth} has there (manage-users, or manage-members of a namespace).
+     * The Act-As admin API for someone signed in to the account console: the same resources and checks as the
+     * admin API's, with the rights {@code auth} has there.
      */
-    public ServiceAccountsResource serviceAccounts(KeycloakSession session, RealmModel realm, AdminAuth auth) {
+    public ActAsAdminResource console(KeycloakSession session, RealmModel realm, AdminAuth auth) {
         AdminEventBuilder adminEvent = new AdminEventBuilder(realm, auth, session, session.getContext().getConnection());
-        return new ServiceAccountsResource(session, realm, new AdminAccess(AdminPermissions.evaluator(session, realm, auth)),
+        return new ActAsAdminResource(session, realm, new AdminAccess(AdminPermissions.evaluator(session, realm, auth)),
                 adminEvent, settings);
     }
 

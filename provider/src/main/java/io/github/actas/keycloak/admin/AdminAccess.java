@@ -34,6 +34,11 @@ final class AdminAccess {
         return auth.realm().canManageRealm();
     }
 
+    /** Changing how the realm signs people in (the browser flow set-up): manage-realm. */
+    boolean canChangeSignIn() {
+        return auth.realm().canManageRealm();
+    }
+
     /** The audit trail: view-events, or the readers of grants. */
     boolean canReadAudit() {
         return auth.realm().canViewEvents() || canRead();

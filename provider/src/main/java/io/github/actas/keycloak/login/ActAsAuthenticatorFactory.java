@@ -2,6 +2,7 @@ package io.github.actas.keycloak.login;
 
 import java.util.List;
 
+import io.github.actas.keycloak.acting.BrowserFlowSetup;
 import org.keycloak.Config;
 import org.keycloak.authentication.Authenticator;
 import org.keycloak.authentication.AuthenticatorFactory;
@@ -13,7 +14,7 @@ import org.keycloak.provider.ProviderConfigProperty;
 /** Registers the browser flow's "act as" step ({@link ActAsAuthenticator}). */
 public final class ActAsAuthenticatorFactory implements AuthenticatorFactory {
 
-    public static final String PROVIDER_ID = "act-as-impersonation";
+    public static final String PROVIDER_ID = BrowserFlowSetup.AUTHENTICATOR;
 
     private static final AuthenticationExecutionModel.Requirement[] REQUIREMENTS = {
             AuthenticationExecutionModel.Requirement.REQUIRED,

@@ -2,6 +2,7 @@ package io.github.actas.keycloak.login;
 
 import java.util.List;
 
+import io.github.actas.keycloak.acting.BrowserFlowSetup;
 import org.keycloak.Config;
 import org.keycloak.authentication.AuthenticationFlowCallbackFactory;
 import org.keycloak.authentication.authenticators.conditional.ConditionalAuthenticator;
@@ -13,7 +14,7 @@ import org.keycloak.provider.ProviderConfigProperty;
 /** Registers {@link StepUpCondition} as "Condition - Act-As step-up". */
 public final class StepUpConditionFactory implements ConditionalAuthenticatorFactory, AuthenticationFlowCallbackFactory {
 
-    public static final String PROVIDER_ID = "act-as-step-up-condition";
+    public static final String PROVIDER_ID = BrowserFlowSetup.STEP_UP_CONDITION;
 
     private static final AuthenticationExecutionModel.Requirement[] REQUIREMENTS = {
             AuthenticationExecutionModel.Requirement.REQUIRED,

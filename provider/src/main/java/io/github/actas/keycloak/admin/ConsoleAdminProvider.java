@@ -19,20 +19,20 @@ import org.keycloak.services.resources.admin.AdminAuth;
 import org.keycloak.services.resources.admin.ext.AdminRealmResourceProvider;
 
 /**
- * The account console's "Service accounts" page works on the admin API's {@link ServiceAccountsResource}, as the
- * browser's signed-in person and with exactly the rights they have in the admin console (Keycloak's admin
- * permissions: manage-users, or manage-members of a namespace group where the realm uses permissions v2).
- * Same-origin calls carrying the page's header only, so no other site can use a signed-in browser; never while
- * the browser acts as someone, whose rights these are not.
+ * The account console's Act-As pages for administrators (grants, sessions, audit, sinks, service accounts, the
+ * browser set-up) work on the admin API's resources, as the browser's signed-in person and with exactly the
+ * rights they have in the admin console (Keycloak's admin permissions: the realm-management roles, or
+ * fine-grained ones where the realm uses permissions v2). Same-origin calls carrying the pages' header only, so
+ * no other site can use a signed-in browser; never while the browser acts as someone, whose rights these are not.
  */
-final class ConsoleServiceAccountsProvider implements RealmResourceProvider {
+final class ConsoleAdminProvider implements RealmResourceProvider {
 
     /** The header the page sends with every call: a cross-site form or link cannot send it. */
     static final String HEADER = "X-Act-As-Console";
 
     private final KeycloakSession session;
 
-    ConsoleServiceAccountsProvider(KeycloakSession session) {
+    ConsoleAdminProvider(KeycloakSession session) {
         this.session = session;
     }
 
@@ -41,14 +41,14 @@ final class ConsoleServiceAccountsProvider implements RealmResourceProvider {
         RealmModel realm = session.getContext().getRealm();
         if (SameSite.crossSite(session) || !"1".equals(session.getContext().getRequestHeaders().getHeaderString(HEADER))) {
             throw refused(Response.Status.FORBIDDEN, "forbidden",
-                    "service accounts are managed from the account console's page (same origin, its header)");
+                    "the Act-As console pages call this (same origin, their header)");
         }
         AuthenticationManager.AuthResult sso = AuthenticationManager.authenticateIdentityCookie(session, realm, true);
         if (sso == null) {
             throw refused(Response.Status.UNAUTHORIZED, "not_signed_in", "sign in to the account console first");
         }
         if (ActAsSession.isActAs(sso.session())) {
-            throw refused(Response.Status.FORBIDDEN, "forbidden", "stop acting first: service accounts are managed as yourself");
+            throw refused(Response.Status.FORBIDDEN, "forbidden", "stop acting first: administration happens as yourself");
         }
         // The admin console's client: Keycloak checks admin roles against the scope of the client they came
         // through, and the rights wanted here are exactly those the person has there.
@@ -56,7 +56,7 @@ final class ConsoleServiceAccountsProvider implements RealmResourceProvider {
         AdminAuth auth = new AdminAuth(realm, sso.token(), sso.user(), adminConsole);
         ActAsAdminResourceProvider admin = (ActAsAdminResourceProvider) session.getProvider(AdminRealmResourceProvider.class,
                 ActAsAdminResourceProviderFactory.PROVIDER_ID);
-        return admin.serviceAccounts(session, realm, auth);
+        return admin.console(session, realm, auth);
     }
 
     private static WebApplicationException refused(Response.Status status, String error, String description) {

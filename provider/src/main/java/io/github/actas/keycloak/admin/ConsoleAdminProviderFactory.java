@@ -7,12 +7,12 @@ import org.keycloak.services.resource.RealmResourceProvider;
 import org.keycloak.services.resource.RealmResourceProviderFactory;
 
 /**
- * {@code /realms/{realm}/act-as-service-accounts}: the service-account API for the account console's page, as
- * the browser's signed-in person ({@link ConsoleServiceAccountsProvider}).
+ * {@code /realms/{realm}/act-as-admin}: the Act-As admin API for the account console's pages, as the browser's
+ * signed-in person ({@link ConsoleAdminProvider}).
  */
-public final class ConsoleServiceAccountsProviderFactory implements RealmResourceProviderFactory {
+public final class ConsoleAdminProviderFactory implements RealmResourceProviderFactory {
 
-    public static final String PROVIDER_ID = "act-as-service-accounts";
+    public static final String PROVIDER_ID = "act-as-admin";
 
     @Override
     public String getId() {
@@ -21,7 +21,7 @@ public final class ConsoleServiceAccountsProviderFactory implements RealmResourc
 
     @Override
     public RealmResourceProvider create(KeycloakSession session) {
-        return new ConsoleServiceAccountsProvider(session);
+        return new ConsoleAdminProvider(session);
     }
 
     @Override

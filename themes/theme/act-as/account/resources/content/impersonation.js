@@ -3,7 +3,6 @@
 // /realms/{realm}/act-as/targets and /groups, which answer from the browser's Keycloak session and list only
 // what the person's grants allow.
 import { createElement as h, useEffect, useState } from "react";
-import ActAsTabs from "./tabs.js";
 
 const PAGE = 10;
 const environment = JSON.parse(document.getElementById("environment").textContent);
@@ -20,23 +19,24 @@ function duration(seconds) {
   return `${seconds} s`;
 }
 
+// One column per limit the grant sets on acting.
+const LIMIT_COLUMNS = ["Longest", "Reason", "Second factor"];
 function limits(row) {
-  return duration(row.maxDurationSeconds) + (row.requireReason ? " · reason required" : "")
-    + (row.requireAcr ? " · second factor" : "");
+  return [duration(row.maxDurationSeconds), row.requireReason ? "required" : "optional", row.requireAcr ? "required" : "no"];
 }
 
 // The two lists differ only in what they list and how a row reads.
 const KINDS = {
   targets: {
     id: "act-as", title: "People", placeholder: "Search users", noun: "Nobody",
-    columns: ["User", "Email", "Grant", "Limits", ""],
+    columns: ["User", "Email", "Grant", ...LIMIT_COLUMNS, ""],
     key: (t) => t.id, name: (t) => t.username,
     cells: (t) => [displayName(t), t.email || ""],
     start: (t) => `${base}start?act_as=${encodeURIComponent(t.username)}`,
   },
   groups: {
     id: "act-as-groups", title: "Groups", placeholder: "Search groups", noun: "No group",
-    columns: ["Group", "Grant", "Limits", ""],
+    columns: ["Group", "Grant", ...LIMIT_COLUMNS, ""],
     key: (g) => g.id, name: (g) => g.path,
     cells: (g) => [g.path],
     start: (g) => `${base}start?act_as_group=${encodeURIComponent(g.path)}`,
@@ -79,7 +79,7 @@ function List({ kind, list }) {
             "data-username": kind === "targets" ? row.username : undefined },
           ...k.cells(row).map((c, i) => h("td", { key: i }, c)),
           h("td", null, row.grant),
-          h("td", null, limits(row)),
+          ...limits(row).map((c, i) => h("td", { key: `limit-${i}`, "data-label": LIMIT_COLUMNS[i] }, c)),
           h("td", null, h("a", { className: "pf-v5-c-button pf-m-primary pf-m-small act-as-start",
             href: k.start(row) }, "Act as"))))));
   const pager = h("div", { className: "pf-v5-c-pagination", id: `${k.id}-pager` },
@@ -101,8 +101,7 @@ export default function Impersonation() {
 
   const heading = h("h1", { className: "pf-v5-c-title pf-m-2xl", id: "act-as-title" }, "Impersonation");
   const section = (...children) =>
-    h("section", { className: "pf-v5-c-page__main-section", id: "act-as-page" }, heading,
-      h(ActAsTabs, { active: "impersonation" }), ...children);
+    h("section", { className: "pf-v5-c-page__main-section", id: "act-as-page" }, heading, ...children);
 
   const error = people.error || groups.error;
   if (error) return section(h("p", { id: "act-as-error", className: "pf-v5-c-helper-text" }, error));

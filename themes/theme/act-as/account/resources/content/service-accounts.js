@@ -4,7 +4,6 @@
 // resource run with the person's own admin rights; every call carries the X-Act-As-Console header, which a
 // cross-site page cannot send. A key is shown once, right after create or rotate, and is never stored here.
 import { createElement as h, useEffect, useState } from "react";
-import ActAsTabs from "./tabs.js";
 
 const WARN_DAYS = 14;
 const DAY = 24 * 3600 * 1000;
@@ -131,9 +130,9 @@ export default function ServiceAccounts() {
     call("?max=1000", "GET").then(setAccounts, (e) => (e.status === 403 ? setForbidden(true) : setError(problem(e))));
   }, [version]);
 
-  const heading = h("h1", { className: "pf-v5-c-title pf-m-2xl", id: "act-as-sa-title" }, "Impersonation");
+  const heading = h("h1", { className: "pf-v5-c-title pf-m-2xl", id: "act-as-sa-title" }, "Service accounts");
   const section = (...children) => h("section", { className: "pf-v5-c-page__main-section", id: "act-as-sa-page" },
-    heading, h(ActAsTabs, { active: "service-accounts" }), ...children);
+    heading, ...children);
   if (forbidden) {
     return section(h("div", { className: "pf-v5-c-empty-state", id: "act-as-sa-none" },
       h("h2", { className: "pf-v5-c-title pf-m-lg" }, "You manage no service accounts"),

@@ -112,6 +112,12 @@ public final class KeycloakServer {
                 .toList();
     }
 
+    /** The server's log from line {@code from} on. */
+    public List<String> logSince(int from) {
+        List<String> lines = logLines();
+        return lines.subList(Math.min(from, lines.size()), lines.size());
+    }
+
     public int logLineCount() {
         return logLines().size();
     }

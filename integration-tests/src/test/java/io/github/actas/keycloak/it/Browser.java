@@ -11,6 +11,7 @@ import java.util.regex.Pattern;
 
 import org.openqa.selenium.By;
 import org.openqa.selenium.Cookie;
+import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TimeoutException;
 import org.openqa.selenium.WebDriverException;
@@ -128,7 +129,11 @@ final class Browser implements AutoCloseable {
         waitFor(css);
         wait.until(d -> {
             WebElement field = d.findElement(By.cssSelector(css));
-            field.clear();
+            // Emptied through the element's own value setter and an input event, so React's pages see it too
+            // (WebElement.clear() changes the value behind React's back).
+            ((JavascriptExecutor) d).executeScript("const e = arguments[0];"
+                    + "Object.getOwnPropertyDescriptor(Object.getPrototypeOf(e), 'value').set.call(e, '');"
+                    + "e.dispatchEvent(new Event('input', { bubbles: true }));", field);
             field.sendKeys(text);
             return true;
         });

@@ -459,15 +459,7 @@ class BrowserIT extends KeycloakIT {
         throw new AssertionError("no " + type + " record of " + actor + " with error " + errorStart + ": " + flows.audit(type, actor));
     }
 
-    /** RFC 6238 TOTP (HmacSHA1, 30 s, 6 digits) over the secret as Keycloak stores it. */
-    private static String totp(int stepOffset) throws Exception {
-        long step = System.currentTimeMillis() / 1000 / 30 + stepOffset;
-        Mac mac = Mac.getInstance("HmacSHA1");
-        mac.init(new SecretKeySpec(OTP_SECRET.getBytes(StandardCharsets.UTF_8), "HmacSHA1"));
-        byte[] hash = mac.doFinal(ByteBuffer.allocate(8).putLong(step).array());
-        int offset = hash[hash.length - 1] & 0xf;
-        int binary = ((hash[offset] & 0x7f) << 24) | ((hash[offset + 1] & 0xff) << 16)
-                | ((hash[offset + 2] & 0xff) << 8) | (hash[offset + 3] & 0xff);
-        return String.format("%06d", binary % 1_000_000);
+    private static String totp(int stepOffset) {
+        return Totp.code(OTP_SECRET, stepOffset);
     }
 }

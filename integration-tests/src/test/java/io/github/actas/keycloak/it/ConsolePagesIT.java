@@ -1,0 +1,223 @@
+package io.github.actas.keycloak.it;
+
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.github.actas.keycloak.harness.Http;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * The account console's Act-As pages in headless Chromium against the real server: a realm administrator
+ * manages grants, ends a live session and filters the audit trail from the menu's "Act-As administration";
+ * each person sees the entries their grants and rights allow; a target reads who acted as them.
+ */
+class ConsolePagesIT extends KeycloakIT {
+
+    static final String REALM = "console-it";
+
+    private static Oidc oidc;
+
+    @BeforeAll
+    static void realm() {
+        assumeTrue(Browser.available(), "Chromium and chromedriver are needed (Debian: apt-get install chromium chromium-driver)");
+        ensureRealm(REALM);
+        oidc = new Oidc(server, REALM);
+    }
+
+    @AfterAll
+    static void noLeftovers() {
+        if (oidc != null) {
+            Http.delete(actAsUrl(REALM, "sessions?actor=agent"), masterAdminToken());
+        }
+    }
+
+    private static String menu(String page) {
+        return "nav a[href$='/content/" + page + "']";
+    }
+
+    private static JsonNode grant(String name) {
+        for (JsonNode grant : Http.get(actAsUrl(REALM, "grants"), masterAdminToken()).json()) {
+            if (grant.get("name").asText().equals(name)) {
+                return grant;
+            }
+        }
+        return null;
+    }
+
+    private static String row(String name) {
+        return "tr.act-as-grant-row[data-name='" + name + "']";
+    }
+
+    @Test
+    void aRealmAdministratorManagesGrantsEndsASessionAndFiltersTheAuditTrail() {
+        // A live session to end: agent acts as customer_1 through token exchange.
+        String acting = oidc.impersonate("exchange-app", oidc.login("exchange-app", "agent"), "customer_1",
+                "reason", "T-100").json().get("access_token").asText();
+        assertThat(oidc.introspect(acting).get("active").asBoolean()).isTrue();
+        assertThat(Http.postJson(actAsUrl(REALM, "audit/sinks"), masterAdminToken(),
+                Map.of("name", "console-log", "type", "log")).status()).isIn(201, 409);
+
+        try (Browser browser = new Browser()) {
+            browser.open(server.realmUrl(REALM) + "/account/");
+            browser.signIn("boss", TEST_PASSWORD);
+            browser.waitForText("nav", "Act-As administration");
+            browser.click(menu("act-as-grants"));
+            browser.waitForText(row("agent-desk"), "customer_*");
+            browser.screenshot("account-console-grants-page");
+
+            // Create: the API's field error shows under its field, nothing is stored until it is valid.
+            browser.click("#act-as-grant-new");
+            browser.type("#act-as-grant-name", "page-desk");
+            browser.type("#act-as-grant-actors-users", "agent");
+            browser.type("#act-as-grant-targets-groups", "/no-such-group");
+            browser.type("#act-as-grant-clients", "dem");
+            // The client picker suggests the realm's clients.
+            Await.until("the client picker's suggestions", 10_000,
+                    () -> browser.present("#act-as-grant-clients-options option[value='demo-app']"));
+            browser.type("#act-as-grant-clients", "demo-app");
+            browser.type("#act-as-grant-reasonHint", "T-1234");
+            browser.click("#act-as-grant-save");
+            browser.waitForText("#act-as-grant-targets-groups-helper", "/no-such-group");
+            browser.screenshot("account-console-grant-form-error");
+            assertThat(grant("page-desk")).isNull();
+            browser.type("#act-as-grant-targets-groups", "");
+            browser.type("#act-as-grant-targets-users", "customer_2");
+            browser.click("#act-as-grant-save");
+            browser.waitForText("#act-as-grants-message", "Grant created");
+            browser.waitForText(row("page-desk"), "customer_2");
+            JsonNode created = grant("page-desk");
+            assertThat(created.get("clients").toString()).isEqualTo("[\"demo-app\"]");
+            assertThat(created.get("reasonHint").asText()).isEqualTo("T-1234");
+
+            // Edit, disable, delete.
+            browser.click(row("page-desk") + " .act-as-grant-edit");
+            browser.type("#act-as-grant-maxDurationSeconds", "300");
+            browser.click("#act-as-grant-save");
+            browser.waitForText(row("page-desk"), "5 min");
+            assertThat(grant("page-desk").get("maxDurationSeconds").asInt()).isEqualTo(300);
+            browser.click(row("page-desk") + " .act-as-grant-toggle");
+            browser.waitForText(row("page-desk"), "Disabled");
+            assertThat(grant("page-desk").get("enabled").asBoolean()).isFalse();
+            browser.click(row("page-desk") + " .act-as-grant-delete");
+            browser.click(row("page-desk") + " .act-as-grant-confirm-delete");
+            browser.waitForText("#act-as-grants-message", "Grant page-desk deleted");
+            assertThat(browser.present(row("page-desk"))).isFalse();
+            assertThat(grant("page-desk")).isNull();
+
+            // Live sessions: filter by the actor, end the session; its tokens stop working.
+            browser.click(menu("act-as-sessions"));
+            browser.type("#act-as-sessions-actor", "agent");
+            browser.click("#act-as-sessions-filter button[type='submit']");
+            browser.waitForText("tr.act-as-session-row[data-actor='agent']", "customer_1");
+            browser.screenshot("account-console-sessions-page");
+            browser.click("tr.act-as-session-row[data-actor='agent'] .act-as-session-end");
+            browser.waitForText("#act-as-sessions-message", "Ended agent acting as customer_1");
+            assertThat(oidc.introspect(acting).get("active").asBoolean()).isFalse();
+
+            // The audit trail, filtered: the revocation just made, then the grant's deletion.
+            browser.click(menu("act-as-audit"));
+            browser.waitFor("#act-as-audit-table");
+            browser.type("#act-as-audit-actor", "agent");
+            browser.script("const s = document.getElementById('act-as-audit-type');"
+                    + "Object.getOwnPropertyDescriptor(HTMLSelectElement.prototype, 'value').set.call(s, 'impersonation.revoked');"
+                    + "s.dispatchEvent(new Event('change', { bubbles: true }));");
+            browser.click("#act-as-audit-apply");
+            browser.waitForText("tr.act-as-audit-row[data-type='impersonation.revoked']", "customer_1");
+            assertThat(browser.all("tr.act-as-audit-row").stream()
+                    .map(r -> r.getDomAttribute("data-type")).distinct().toList()).containsExactly("impersonation.revoked");
+            browser.screenshot("account-console-audit-page");
+
+            browser.click(menu("act-as-sinks"));
+            browser.waitForText("tr.act-as-sink-row[data-name='console-log']", "log");
+            browser.screenshot("account-console-sinks-page");
+        }
+    }
+
+    @Test
+    void eachPersonSeesTheEntriesTheirGrantsAndRightsAllow() {
+        try (Browser browser = new Browser()) {
+            browser.open(server.realmUrl(REALM) + "/account/");
+            browser.signIn("agent", TEST_PASSWORD);
+            browser.waitForText("nav", "Who acted as me");
+            assertThat(browser.present(menu("impersonation"))).isTrue();
+            assertThat(browser.present(menu("act-as-grants"))).isFalse();
+            assertThat(browser.textOf("nav")).doesNotContain("Act-As administration");
+            // The menu entry opens the list (not an empty page).
+            browser.click(menu("impersonation"));
+            browser.waitForText("tr[data-username='customer_2']", "agent-desk");
+            // The admin pages' API answers what the person may do there: nothing.
+            assertThat(browser.script("return fetch('" + server.realmUrl(REALM) + "/act-as-admin/access',"
+                    + " { headers: { 'X-Act-As-Console': '1' } }).then(r => r.text())").toString())
+                    .contains("\"grants\":false").contains("\"sinks\":false");
+        }
+        try (Browser browser = new Browser()) {
+            browser.open(server.realmUrl(REALM) + "/account/");
+            browser.signIn("plain", TEST_PASSWORD);
+            browser.waitForText("nav", "Who acted as me");
+            assertThat(browser.present(menu("impersonation"))).isFalse();
+            assertThat(browser.present(menu("service-accounts"))).isFalse();
+            assertThat(browser.textOf("nav")).doesNotContain("Act-As administration");
+        }
+        try (Browser browser = new Browser()) {
+            // view-users: sessions, grants and the audit trail to read, no sinks (realm configuration)
+            browser.open(server.realmUrl(REALM) + "/account/");
+            browser.signIn("watcher", TEST_PASSWORD);
+            browser.waitForText("nav", "Act-As administration");
+            assertThat(browser.present(menu("act-as-grants"))).isTrue();
+            assertThat(browser.present(menu("act-as-sinks"))).isFalse();
+            browser.click(menu("act-as-grants"));
+            browser.waitForText(row("agent-desk"), "customer_*");
+            assertThat(browser.present("#act-as-grant-new")).isFalse();
+        }
+        // Without the pages' header, or from nowhere, the admin pages' API refuses.
+        assertThat(Http.get(server.realmUrl(REALM) + "/act-as-admin/access", null).status()).isEqualTo(403);
+        assertThat(Http.get(server.realmUrl(REALM) + "/act-as-admin/lookup/roles", null).status()).isEqualTo(403);
+    }
+
+    @Test
+    void aTargetSeesWhoActedAsThemAndWhy() {
+        String acting = oidc.impersonate("exchange-app", oidc.login("exchange-app", "agent"), "customer_2",
+                "reason", "T-4242").json().get("access_token").asText();
+        assertThat(Http.delete(actAsUrl(REALM, "sessions?actor=agent"), masterAdminToken()).status()).isEqualTo(200);
+        assertThat(oidc.introspect(acting).get("active").asBoolean()).isFalse();
+        try (Browser browser = new Browser()) {
+            browser.open(server.realmUrl(REALM) + "/account/");
+            browser.signIn("customer_2", TEST_PASSWORD);
+            browser.waitForText("nav", "Who acted as me");
+            browser.click(menu("acted-as-me"));
+            browser.waitForText("tr.act-as-acted-as-me-row[data-actor='agent']", "T-4242");
+            String text = browser.textOf("tr.act-as-acted-as-me-row[data-actor='agent']");
+            assertThat(text).contains("exchange-app").contains("agent-desk").contains("revoked");
+            browser.screenshot("account-console-who-acted-as-me");
+        }
+        try (Browser browser = new Browser()) {
+            // Somebody nobody acted as sees an empty page, not someone else's entries.
+            browser.open(server.realmUrl(REALM) + "/account/content/acted-as-me");
+            browser.signIn("plain", TEST_PASSWORD);
+            browser.waitForText("#act-as-acted-as-me-empty", "Nobody has acted as you");
+        }
+    }
+
+    @Test
+    void thePickersLookUpTheRealmsNamesForPeopleWhoMayReadGrants() {
+        try (Browser browser = new Browser()) {
+            browser.open(server.realmUrl(REALM) + "/account/");
+            browser.signIn("boss", TEST_PASSWORD);
+            browser.waitForText("nav", "Act-As administration");
+            String base = server.realmUrl(REALM) + "/act-as-admin/lookup/";
+            Object clients = browser.script("return fetch('" + base + "clients?search=exch', { headers: { 'X-Act-As-Console': '1' } })"
+                    + ".then(r => r.text())");
+            assertThat(clients.toString()).isEqualTo("[\"exchange-app\"]");
+            Object roles = browser.script("return fetch('" + base + "roles?search=realm-management/manage-u',"
+                    + " { headers: { 'X-Act-As-Console': '1' } }).then(r => r.text())");
+            assertThat(roles.toString()).isEqualTo("[\"realm-management/manage-users\"]");
+        }
+        assertThat(List.of(403)).contains(Http.get(server.realmUrl(REALM) + "/act-as-admin/lookup/clients", null).status());
+    }
+}

@@ -124,8 +124,11 @@
         const element = document.getElementById("environment");
         const environment = JSON.parse(element.textContent);
         const realmUrl = environment.serverBaseUrl + "/realms/" + encodeURIComponent(environment.realm);
-        const get = (url, headers) => fetch(url, { credentials: "same-origin", cache: "no-store", headers })
-          .then((r) => (r.ok ? r.json() : null)).catch(() => null);
+        // Not signed in yet (the console is about to send the browser to the login page): nothing to ask.
+        const signedIn = document.cookie.split("; ").some((c) => c.startsWith("KEYCLOAK_SESSION="));
+        const get = (url, headers) => !signedIn ? Promise.resolve(null)
+          : fetch(url, { credentials: "same-origin", cache: "no-store", headers })
+            .then((r) => (r.ok ? r.json() : null)).catch(() => null);
         const [targets, groups, access] = await Promise.all([get(realmUrl + "/act-as/targets?max=1"),
           get(realmUrl + "/act-as/groups?max=1"), get(realmUrl + "/act-as-admin/access", { "X-Act-As-Console": "1" })]);
         const may = access || {};

@@ -52,6 +52,11 @@ public final class Http {
         return send(request(url, token).GET().build());
     }
 
+    /** A GET for plain text (Prometheus' /metrics answers 406 to Accept: application/json). */
+    public static Response getText(String url) {
+        return send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(60)).header("Accept", "text/plain").GET().build());
+    }
+
     public static Response delete(String url, String token) {
         return send(request(url, token).DELETE().build());
     }

@@ -101,7 +101,7 @@ export function Field({ id, label, help, error, children }) {
 
 export function TextInput({ id, value, onChange, invalid, ...props }) {
   return h("span", { className: `pf-v5-c-form-control${invalid ? " pf-m-error" : ""}` },
-    h("input", { id, value, "aria-invalid": invalid ? "true" : "false", ...props,
+    h("input", { id, value, "aria-invalid": invalid ? "true" : "false", "aria-describedby": `${id}-helper`, ...props,
       onChange: (e) => onChange(e.target.value) }));
 }
 
@@ -127,6 +127,7 @@ export function Picker({ id, kind, value, onChange, invalid, placeholder }) {
   const head = value.includes(",") ? value.slice(0, value.lastIndexOf(",") + 1) + " " : "";
   return h("span", { className: `pf-v5-c-form-control${invalid ? " pf-m-error" : ""}` },
     h("input", { id, value, list: kind ? `${id}-options` : undefined, placeholder, autoComplete: "off",
+      "aria-describedby": `${id}-helper`,
       "aria-invalid": invalid ? "true" : "false", onChange: (e) => onChange(e.target.value) }),
     kind ? h("datalist", { id: `${id}-options` }, options.map((o) => h("option", { key: o, value: head + o }))) : null);
 }

@@ -70,8 +70,12 @@ function GrantForm({ grant, onSaved, onCancel }) {
     setFailure(null);
     const saving = grant ? admin(`/grants/${grant.id}`, "PUT", toGrant(form)) : admin("/grants", "POST", toGrant(form));
     saving.then(onSaved, (err) => {
-      const field = err.body && err.body.field;
-      if (field) setErrors({ [field.replace(/^grants\[0\]\./, "")]: problem(err) });
+      const field = err.body && err.body.field && err.body.field.replace(/^grants\[0\]\./, "");
+      if (field) {
+        setErrors({ [field]: problem(err) });
+        // Keyboard and screen-reader users land on the field to fix (its error is its description).
+        setTimeout(() => { const input = document.getElementById(id(field)); if (input) input.focus(); }, 0);
+      }
       setFailure(problem(err));
     });
   };

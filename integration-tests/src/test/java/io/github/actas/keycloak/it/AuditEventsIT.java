@@ -108,9 +108,13 @@ class AuditEventsIT extends KeycloakIT {
             browser.waitForUrl("/account");
 
             List<JsonNode> records = recordsOf(session);
-            assertThat(records).extracting(r -> r.get("type").asText())
-                    .containsExactlyInAnyOrder("impersonation.started", "impersonation.ended");
-            assertSameFacts(records, events(), Map.of("impersonation.started", "IMPERSONATE", "impersonation.ended", "LOGOUT"));
+            // The account console signed in by SSO while acting: its first token is recorded too (the event of that
+            // is Keycloak's own CODE_TO_TOKEN, which a token post-processor cannot add to).
+            assertThat(records).extracting(r -> r.get("type").asText() + " " + r.get("client").asText())
+                    .containsExactlyInAnyOrder("impersonation.started guard-app", "token.issued account-console",
+                            "impersonation.ended guard-app");
+            assertSameFacts(records.stream().filter(r -> !r.get("type").asText().equals("token.issued")).toList(), events(),
+                    Map.of("impersonation.started", "IMPERSONATE", "impersonation.ended", "LOGOUT"));
         }
     }
 

@@ -67,8 +67,10 @@ class BrowserIT extends KeycloakIT {
     @Test
     void actorActsFromTheAccountConsoleAndStops() throws Exception {
         try (Browser browser = new Browser()) {
-            browser.open(server.realmUrl(REALM) + "/account/content/impersonation");
+            // The console's menu entry (shown to people who hold grants) opens the list.
+            browser.open(server.realmUrl(REALM) + "/account/");
             browser.signIn("admin1", TEST_PASSWORD);
+            browser.click("nav a[href$='/content/impersonation']");
             browser.waitFor("#act-as-targets");
             List<String> listed = listedUsernames(browser);
             assertThat(listed).contains("user_1", "user_2", "customer_7")
@@ -105,6 +107,7 @@ class BrowserIT extends KeycloakIT {
             browser.click("#act-as-confirm-button");
 
             browser.waitForText("#act-as-banner-text", "You are acting as user_1 (signed in as admin1)");
+            browser.waitForText("#act-as-banner-time", "min left");
             browser.waitForUrl("/account");
             browser.waitForText("body", "Personal info");
             browser.screenshot("account-console-banner");
@@ -258,6 +261,10 @@ class BrowserIT extends KeycloakIT {
             browser.open(flows.authUrl("demo-app", Map.of("act_as", "user_vip")));
             browser.signIn("admin1", TEST_PASSWORD);
             assertThat(BrowserFlows.errorText(browser)).contains("You are not permitted to act as user_vip");
+            // A way back: to the application, and always to the account console.
+            assertThat(browser.present("#backToApplication")).isFalse(); // demo-app has no base URL
+            assertThat(browser.waitFor("#act-as-back-to-account").getDomAttribute("href"))
+                    .isEqualTo(server.realmUrl(REALM) + "/account");
             browser.screenshot("refused");
             // realmadmin: privileged; no_such_user: missing (same words: no existence oracle); unreachable: its
             // profile is incomplete, so Keycloak would ask the actor to fill it in for the target

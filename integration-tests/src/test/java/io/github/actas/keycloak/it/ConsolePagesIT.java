@@ -41,6 +41,13 @@ class ConsolePagesIT extends KeycloakIT {
         return "nav a[href$='/content/" + page + "']";
     }
 
+    /** Signs {@code username} in to the realm's account console and waits for its menu. */
+    private static void signIn(Browser browser, String username, String menuText) {
+        browser.open(server.realmUrl(REALM) + "/account/");
+        browser.signIn(username, TEST_PASSWORD);
+        browser.waitForText("nav", menuText);
+    }
+
     /** Opens a page from the menu, expanding the "Act-As administration" group if it is closed. */
     static void openFromMenu(Browser browser, String page) {
         browser.waitFor("nav");
@@ -73,9 +80,7 @@ class ConsolePagesIT extends KeycloakIT {
                 Map.of("name", "console-log", "type", "log")).status()).isIn(201, 409);
 
         try (Browser browser = new Browser()) {
-            browser.open(server.realmUrl(REALM) + "/account/");
-            browser.signIn("boss", TEST_PASSWORD);
-            browser.waitForText("nav", "Act-As administration");
+            signIn(browser, "boss", "Act-As administration");
             openFromMenu(browser, "act-as-grants");
             browser.waitForText(row("agent-desk"), "customer_*");
             browser.screenshot("account-console-grants-page");
@@ -151,9 +156,7 @@ class ConsolePagesIT extends KeycloakIT {
     @Test
     void eachPersonSeesTheEntriesTheirGrantsAndRightsAllow() {
         try (Browser browser = new Browser()) {
-            browser.open(server.realmUrl(REALM) + "/account/");
-            browser.signIn("agent", TEST_PASSWORD);
-            browser.waitForText("nav", "Who acted as me");
+            signIn(browser, "agent", "Who acted as me");
             assertThat(browser.present(menu("impersonation"))).isTrue();
             assertThat(browser.present(menu("act-as-grants"))).isFalse();
             assertThat(browser.textOf("nav")).doesNotContain("Act-As administration");
@@ -166,18 +169,14 @@ class ConsolePagesIT extends KeycloakIT {
                     .contains("\"grants\":false").contains("\"sinks\":false");
         }
         try (Browser browser = new Browser()) {
-            browser.open(server.realmUrl(REALM) + "/account/");
-            browser.signIn("plain", TEST_PASSWORD);
-            browser.waitForText("nav", "Who acted as me");
+            signIn(browser, "plain", "Who acted as me");
             assertThat(browser.present(menu("impersonation"))).isFalse();
             assertThat(browser.present(menu("service-accounts"))).isFalse();
             assertThat(browser.textOf("nav")).doesNotContain("Act-As administration");
         }
         try (Browser browser = new Browser()) {
             // view-users: sessions, grants and the audit trail to read, no sinks (realm configuration)
-            browser.open(server.realmUrl(REALM) + "/account/");
-            browser.signIn("watcher", TEST_PASSWORD);
-            browser.waitForText("nav", "Act-As administration");
+            signIn(browser, "watcher", "Act-As administration");
             assertThat(browser.present(menu("act-as-grants"))).isTrue();
             assertThat(browser.present(menu("act-as-sinks"))).isFalse();
             openFromMenu(browser, "act-as-grants");
@@ -196,9 +195,7 @@ class ConsolePagesIT extends KeycloakIT {
         assertThat(Http.delete(actAsUrl(REALM, "sessions?actor=agent"), masterAdminToken()).status()).isEqualTo(200);
         assertThat(oidc.userinfo(acting).status()).isEqualTo(401);
         try (Browser browser = new Browser()) {
-            browser.open(server.realmUrl(REALM) + "/account/");
-            browser.signIn("customer_2", TEST_PASSWORD);
-            browser.waitForText("nav", "Who acted as me");
+            signIn(browser, "customer_2", "Who acted as me");
             browser.click(menu("acted-as-me"));
             browser.waitForText("tr.act-as-acted-as-me-row[data-actor='agent']", "T-4242");
             String text = browser.textOf("tr.act-as-acted-as-me-row[data-actor='agent']");
@@ -216,9 +213,7 @@ class ConsolePagesIT extends KeycloakIT {
     @Test
     void thePickersLookUpTheRealmsNamesForPeopleWhoMayReadGrants() {
         try (Browser browser = new Browser()) {
-            browser.open(server.realmUrl(REALM) + "/account/");
-            browser.signIn("boss", TEST_PASSWORD);
-            browser.waitForText("nav", "Act-As administration");
+            signIn(browser, "boss", "Act-As administration");
             String base = server.realmUrl(REALM) + "/act-as-admin/lookup/";
             Object clients = browser.script("return fetch('" + base + "clients?search=exch', { headers: { 'X-Act-As-Console': '1' } })"
                     + ".then(r => r.text())");

@@ -28,6 +28,7 @@ final class GrantJson {
                   "maxDurationSeconds": 1200,
                   "requireReason": true,
                   "reasonPattern": "[A-Z]+-[0-9]+",
+                  "reasonHint": "T-1234",
                   "requireAcr": "silver",
                   "notifyTarget": false,
                   "allowPrivilegedTargets": false,

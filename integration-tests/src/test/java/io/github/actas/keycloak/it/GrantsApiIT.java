@@ -109,6 +109,7 @@ class GrantsApiIT extends KeycloakIT {
                 invalid("notAfter", "notAfter before notBefore", g -> g.put("notAfter", "2025-01-01T00:00:00Z")),
                 invalid("notBefore", "notBefore not a date", g -> g.put("notBefore", "next tuesday")),
                 invalid("reasonPattern", "invalid reasonPattern", g -> g.put("reasonPattern", "[A-Z+")),
+                invalid("reasonHint", "reasonHint over 100 characters", g -> g.put("reasonHint", "T".repeat(101))),
                 invalid("requireAcr", "unknown acr level", g -> g.put("requireAcr", "platinum")),
                 invalid("enabled", "enabled not a boolean", g -> g.put("enabled", "yes")),
                 invalid("colour", "unknown top-level field", g -> g.put("colour", "blue")),

@@ -50,10 +50,10 @@ class ServiceAccountsPageIT extends KeycloakIT {
                 "clients", List.of("ci"), "expiresAt", Instant.now().plus(3, ChronoUnit.DAYS).toString())).status())
                 .isEqualTo(201);
         try (Browser browser = new Browser()) {
-            // From the console's Impersonation entry, through its Service accounts tab.
+            // From the console's menu entry, shown to someone who may manage service accounts.
             browser.open(server.realmUrl(REALM) + "/account/content/impersonation");
             browser.signIn("sa-admin", TEST_PASSWORD);
-            browser.click("#act-as-tab-service-accounts");
+            browser.click("nav a[href$='/content/service-accounts']");
             browser.waitFor("#act-as-sa-form");
             // A key expiring within the warning window is flagged.
             browser.waitForText(row(soon) + " .act-as-sa-expiring", "Expires in");

@@ -87,9 +87,9 @@ public final class ActAsMeters {
         }
     }
 
-    public void webhookFailure(String realmName, String sinkName) {
+    public void webhookFailures(String realmName, String sinkName, int count) {
         if (enabled) {
-            webhookFailures.withTags("realm", realmName, "sink", sinkName).increment();
+            webhookFailures.withTags("realm", realmName, "sink", sinkName).increment(count);
         }
     }
 

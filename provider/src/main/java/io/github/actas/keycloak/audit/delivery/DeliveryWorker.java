@@ -1,9 +1,7 @@
 package io.github.actas.keycloak.audit.delivery;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -15,7 +13,6 @@ import io.github.actas.keycloak.audit.Handover;
 import org.apache.http.impl.client.CloseableHttpClient;
 import org.jboss.logging.Logger;
 import org.keycloak.common.util.Time;
-import org.keycloak.component.ComponentModel;
 import org.keycloak.connections.httpclient.HttpClientProvider;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
@@ -51,7 +48,6 @@ public final class DeliveryWorker implements Handover {
     private final KeycloakSessionFactory factory;
     private final AuditSettings settings;
     private final Destinations destinations;
-    private final ActAsMeters meters;
     private final Semaphore wake = new Semaphore(0);
     private final AtomicLong delivered = new AtomicLong();
     private final AtomicBoolean dueNow = new AtomicBoolean();
@@ -67,7 +63,6 @@ public final class DeliveryWorker implements Handover {
     private int failedRounds;
 
     DeliveryWorker(KeycloakSessionFactory factory, AuditSettings settings, Destinations destinations, ActAsMeters meters) {
-        this.meters = meters;
         this.factory = factory;
         this.settings = settings;
         this.destinations = destinations;
@@ -77,7 +72,7 @@ public final class DeliveryWorker implements Handover {
     /** Starts the worker and the heartbeat: once Keycloak's database is migrated (its tables exist). */
     void start() {
         webhooks = new WebhookSink(settings.maxInFlight(), destinations);
-        outbox = new Outbox(settings, new DeliveryPlanner(new LogSink(), webhooks));
+        outbox = new Outbox(settings, new DeliveryPlanner(new LogSink(), webhooks), meters);
         housekeeping = new Housekeeping(settings);
         running = true;
         heartbeat.start();
@@ -304,10 +299,7 @@ public final class DeliveryWorker implements Handover {
             return 0;
         }
         List<DeliveryResult> results = DeliveryPlanner.send(http[0], tasks);
-        KeycloakModelUtils.runJobInTransaction(factory, session -> {
-            delivered.addAndGet(outbox.complete(session, tasks, results));
-            countFailures(session, tasks, results);
-        });
+        KeycloakModelUtils.runJobInTransaction(factory, session -> delivered.addAndGet(outbox.complete(session, tasks, results)));
         List<InFlight.Entry> finished = new ArrayList<>();
         for (DeliveryTask task : tasks) {
             if (task.entry() != null) {
@@ -316,22 +308,6 @@ public final class DeliveryWorker implements Handover {
         }
         inFlight.done(finished);
         return tasks.size();
-    }
-
-    private void countFailures(KeycloakSession session, List<DeliveryTask> tasks, List<DeliveryResult> results) {
-        if (!meters.enabled()) {
-            return;
-        }
-        Map<String, DeliveryTask> byRecord = new HashMap<>();
-        tasks.forEach(task -> byRecord.put(task.record().id(), task));
-        for (DeliveryResult result : results) {
-            DeliveryTask task = result.ok() ? null : byRecord.get(result.recordId());
-            RealmModel realm = task == null ? null : session.realms().getRealm(task.record().realmId());
-            if (realm != null) {
-                ComponentModel sink = realm.getComponent(result.sinkId());
-                meters.webhookFailure(realm.getName(), sink == null ? result.sinkId() : sink.getName());
-            }
-        }
     }
 
     static Thread daemon(Runnable runnable, String name) {

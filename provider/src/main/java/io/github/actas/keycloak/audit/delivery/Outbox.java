@@ -10,6 +10,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 
+import io.github.actas.keycloak.audit.ActAsMeters;
 import io.github.actas.keycloak.audit.AuditRecord;
 import io.github.actas.keycloak.audit.AuditRecords;
 import io.github.actas.keycloak.audit.Handover;
@@ -19,6 +20,7 @@ import io.github.actas.keycloak.persistence.AuditSinkStateEntity;
 import jakarta.persistence.EntityManager;
 import org.jboss.logging.Logger;
 import org.keycloak.common.util.Time;
+import org.keycloak.component.ComponentModel;
 import org.keycloak.connections.jpa.JpaConnectionProvider;
 import org.keycloak.models.KeycloakSession;
 
@@ -36,12 +38,14 @@ final class Outbox {
     private final AuditSettings settings;
     private final Backoff backoff;
     private final DeliveryPlanner planner;
+    private final ActAsMeters meters;
 
     DeliveryPlanner planner() {
         return planner;
     }
 
-    Outbox(AuditSettings settings, DeliveryPlanner planner) {
+    Outbox(AuditSettings settings, DeliveryPlanner planner, ActAsMeters meters) {
+        this.meters = meters;
         this.settings = settings;
         this.backoff = new Backoff(settings.retryBaseMillis(), settings.retryMaxMillis());
         this.planner = planner;
@@ -172,6 +176,7 @@ final class Outbox {
         });
         sinkFailures.forEach((sinkId, count) -> {
             ensureState(em, sinkId, tasks);
+            countFailures(session, sinkId, tasks, count);
             em.createNamedQuery("actAsAuditSink.failed").setParameter("count", (long) count)
                     .setParameter("now", now).setParameter("error", truncate(sinkLastError.get(sinkId)))
                     .setParameter("sinkId", sinkId).executeUpdate();
@@ -219,6 +224,18 @@ final class Outbox {
             }
         }
         return rows;
+    }
+
+    /** On /metrics, by the names people know: the realm's and the sink's. */
+    private void countFailures(KeycloakSession session, String sinkId, List<DeliveryTask> tasks, int count) {
+        if (!meters.enabled()) {
+            return;
+        }
+        tasks.stream().filter(t -> t.pending().contains(sinkId)).findFirst()
+                .map(t -> session.realms().getRealm(t.record().realmId())).ifPresent(realm -> {
+                    ComponentModel sink = realm.getComponent(sinkId);
+                    meters.webhookFailures(realm.getName(), sink == null ? sinkId : sink.getName(), count);
+                });
     }
 
     private static void ensureState(EntityManager em, String sinkId, List<DeliveryTask> tasks) {

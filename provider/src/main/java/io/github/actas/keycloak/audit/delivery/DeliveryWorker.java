@@ -48,6 +48,7 @@ public final class DeliveryWorker implements Handover {
     private final KeycloakSessionFactory factory;
     private final AuditSettings settings;
     private final Destinations destinations;
+    private final ActAsMeters meters;
     private final Semaphore wake = new Semaphore(0);
     private final AtomicLong delivered = new AtomicLong();
     private final AtomicBoolean dueNow = new AtomicBoolean();
@@ -66,6 +67,7 @@ public final class DeliveryWorker implements Handover {
         this.factory = factory;
         this.settings = settings;
         this.destinations = destinations;
+        this.meters = meters;
         this.heartbeat = new Heartbeat(factory, settings, inFlight, this::toOutbox, this::dueNow);
     }
 

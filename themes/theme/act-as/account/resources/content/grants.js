@@ -2,10 +2,11 @@
 // grants through the admin API (/realms/{realm}/act-as-admin/grants, with the person's own admin rights, so the
 // API's validation and field errors are the ones shown), and set the realm's browser sign-in up for acting.
 import { createElement as h, useState } from "react";
-import { Alert, Button, Check, Empty, Field, Page, Picker, Table, TextInput, admin, duration, joined, list, problem,
+import { Alert, Button, Check, Empty, Field, Page, Pager, Picker, Table, TextInput, admin, duration, joined, list, problem,
   useLoad } from "./act-as-ui.js";
 import BrowserSetup from "./browser-setup.js";
 
+const MAX = 50;
 const MODES = [["impersonate", "Impersonate a user"], ["delegate", "Delegation by a service"], ["group", "Act as a group"]];
 
 // The form's fields, in the API's names (errors name them so), with how each is edited.
@@ -123,18 +124,20 @@ export default function Grants() {
   const [confirming, setConfirming] = useState(null);
   const [message, setMessage] = useState(null);
   const [failure, setFailure] = useState(null);
+  const [first, setFirst] = useState(0);
   const access = useLoad(() => admin("/access"), []);
-  const grants = useLoad(() => admin("/grants?max=1000"), [version]);
+  const page = useLoad(() => admin(`/grants?first=${first}&max=${MAX + 1}`), [version, first]);
+  const grants = { ...page, data: page.data && page.data.slice(0, MAX) };
   const reload = () => setVersion(version + 1);
   const canWrite = access.data && access.data.manageGrants;
-  const page = (...children) => h(Page, { id: "act-as-grants", title: "Act-As grants",
+  const section = (...children) => h(Page, { id: "act-as-grants", title: "Act-As grants",
     intro: "Who may act as whom, how and for which applications. Every change is validated as in the admin API." }, children);
 
-  if (grants.status === 403 || access.error) return page(h(Empty, { id: "act-as-grants-forbidden", title: "Not available" },
+  if (grants.status === 403 || access.error) return section(h(Empty, { id: "act-as-grants-forbidden", title: "Not available" },
     grants.error || access.error));
-  if (!grants.data || !access.data) return page(h("p", null, grants.error || "Loading…"));
+  if (!grants.data || !access.data) return section(h("p", null, grants.error || "Loading…"));
   if (editing !== undefined) {
-    return page(h(GrantForm, { grant: editing, onCancel: () => setEditing(undefined),
+    return section(h(GrantForm, { grant: editing, onCancel: () => setEditing(undefined),
       onSaved: () => { setMessage(editing ? `Grant ${editing.name} saved` : "Grant created"); setEditing(undefined); reload(); } }));
   }
   const toggle = (grant) => admin(`/grants/${grant.id}`, "PUT", { ...grant, id: undefined, enabled: !grant.enabled })
@@ -155,7 +158,7 @@ export default function Grants() {
           : h(Button, { small: true, variant: "link", className: "act-as-grant-delete pf-m-danger", onClick: () => setConfirming(g.id) }, "Delete"))
         : null],
   }));
-  return page(
+  return section(
     message ? h(Alert, { id: "act-as-grants-message", variant: "success", title: message }) : null,
     failure ? h(Alert, { id: "act-as-grants-error", title: failure }) : null,
     canWrite ? h("div", { className: "pf-v5-c-toolbar" }, h("div", { className: "pf-v5-c-toolbar__content" },
@@ -164,5 +167,6 @@ export default function Grants() {
     grants.data.length === 0 ? h(Empty, { id: "act-as-grants-empty", title: "No grants yet" }, "Nobody may act as anyone.")
       : h(Table, { id: "act-as-grants-table", label: "Grants",
         columns: ["Grant", "State", "Actors", "Targets", "Modes", "Clients", "Longest", ""], rows }),
+    h(Pager, { id: "act-as-grants-pager", first, max: MAX, more: page.data.length > MAX, onPage: setFirst }),
     access.data.setUpSignIn ? h(BrowserSetup) : null);
 }

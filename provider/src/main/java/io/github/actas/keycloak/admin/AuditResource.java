@@ -85,7 +85,10 @@ public final class AuditResource {
                 parameters.put("actor", actor);
             }
             if (target != null) {
-                jpql.append(" and (r.targetId = :target or r.targetUsername = :target or r.targetGroup = :target)");
+                // A group is named by its path, a user by id or username: one indexed test each, never all three
+                // (an OR over a column without an index reads every record of the realm).
+                jpql.append(target.startsWith("/") ? " and r.targetGroup = :target"
+                        : " and (r.targetId = :target or r.targetUsername = :target)");
                 parameters.put("target", target);
             }
             if (type != null) {

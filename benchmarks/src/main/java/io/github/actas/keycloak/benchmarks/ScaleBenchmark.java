@@ -98,8 +98,10 @@ public final class ScaleBenchmark {
                         "select * from act_as_audit_record where realm_id = (select id from realm where name = 'scale')"
                                 + " and (actor_id = 'x' or actor_username = 'agent-07') order by record_time desc, id desc limit 21",
                         "select * from act_as_audit_record where realm_id = (select id from realm where name = 'scale')"
-                                + " and (target_id = 'x' or target_username = 'user-000123' or target_group = 'x')"
+                                + " and (target_id = 'user-000123' or target_username = 'user-000123')"
                                 + " order by record_time desc, id desc limit 21",
+                        "select * from act_as_audit_record where realm_id = (select id from realm where name = 'scale')"
+                                + " and record_time >= 0 and record_time <= 86400000 order by record_time desc, id desc limit 21",
                         "select * from act_as_session where realm_id = (select id from realm where name = 'scale')"
                                 + " and actor_id = 'x' and expires > 0 order by started desc limit 21")) {
                     System.out.println("plan of: " + query + "\n" + realm.plan(query));

@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -93,6 +94,7 @@ public final class ScaleBenchmark {
                 System.out.printf("tier %s built in %d s%n", tier, (System.nanoTime() - start) / 1_000_000_000L);
                 rows.addAll(measure(server, realm, tier));
             }
+            rows.addAll(measurePurge(server, realm, tiers.get(tiers.size() - 1)));
             if (plans) {
                 for (String query : List.of(
                         "select * from act_as_audit_record where realm_id = (select id from realm where name = 'scale')"
@@ -180,6 +182,48 @@ public final class ScaleBenchmark {
         }
         rows.add(row("explain right after a grant change (compile)", tier, compiles));
         return rows;
+    }
+
+    /**
+     * The exchange one request at a time, before and while the realm's retention is cut to one day, so that nearly all
+     * of its old records (spread over a year) are deleted; checks that exactly the expired records went.
+     */
+    private List<Row> measurePurge(KeycloakServer server, ScaleRealm realm, Tier tier) throws Exception {
+        Supplier<String> token = freshToken(server);
+        String agentToken = realm.login(ScaleRealm.agent(1));
+        String target = ScaleRealm.username(ScaleRealm.targetOf(1, 17, tier.users()));
+        IntFunction<HttpRequest> exchange = i -> realm.exchange(agentToken, target);
+        Row before = time("exchange before the retention purge", tier, client, exchange);
+
+        // An hour either side of the server's cut-off: the clock moves while the purge runs.
+        long cutoff = System.currentTimeMillis() - Duration.ofDays(1).toMillis();
+        long expired = realm.countRecords(cutoff - 3_600_000L, true);
+        long recent = realm.countRecords(cutoff + 3_600_000L, false);
+        String retention = server.adminUrl(ScaleRealm.REALM) + "/act-as/audit/retention";
+        Http.Response set = Http.putJson(retention, token.get(), Map.of("days", 1));
+        if (set.status() != 200) {
+            throw new IllegalStateException("retention: " + set);
+        }
+        long start = System.nanoTime();
+        List<Long> nanos = new ArrayList<>();
+        while (realm.countRecords(cutoff - 3_600_000L, true) > 0) {
+            if (System.nanoTime() - start > Duration.ofHours(1).toNanos()) {
+                throw new IllegalStateException("the retention purge did not finish within an hour");
+            }
+            for (int i = 0; i < 20; i++) {
+                long t = System.nanoTime();
+                send(client, exchange.apply(i));
+                nanos.add(System.nanoTime() - t);
+            }
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        if (realm.countRecords(cutoff + 3_600_000L, false) < recent) {
+            throw new IllegalStateException("the retention purge deleted records newer than the retention");
+        }
+        Http.putJson(retention, token.get(), Collections.singletonMap("days", null));
+        System.out.printf("retention purge: %,d records in %.1f s (%,.0f records/s) while %,d exchanges were timed%n",
+                expired, seconds, expired / seconds, nanos.size());
+        return List.of(before, row("exchange during the retention purge", tier, nanos));
     }
 
     private Row time(String path, Tier tier, HttpClient via, IntFunction<HttpRequest> requests) throws Exception {
@@ -290,12 +334,18 @@ public final class ScaleBenchmark {
         line.append("---|");
         out.add(head.toString());
         out.add(line.toString());
-        Map<String, List<Row>> byPath = new LinkedHashMap<>();
-        rows.forEach(r -> byPath.computeIfAbsent(r.path(), k -> new ArrayList<>()).add(r));
-        byPath.forEach((path, list) -> {
+        Map<String, Map<Tier, Row>> byPath = new LinkedHashMap<>();
+        rows.forEach(r -> byPath.computeIfAbsent(r.path(), k -> new LinkedHashMap<>()).put(r.tier(), r));
+        byPath.forEach((path, byTier) -> {
             StringBuilder row = new StringBuilder("| " + path + " |");
-            list.forEach(r -> row.append(String.format(" %.1f / %.1f |", r.p50Millis(), r.p99Millis())));
-            row.append(String.format(" %.2f× |", list.get(list.size() - 1).p50Millis() / Math.max(0.01, list.get(0).p50Millis())));
+            tiers.forEach(t -> {
+                Row r = byTier.get(t);
+                row.append(r == null ? " – |" : String.format(" %.1f / %.1f |", r.p50Millis(), r.p99Millis()));
+            });
+            Row first = byTier.get(tiers.get(0));
+            Row last = byTier.get(tiers.get(tiers.size() - 1));
+            row.append(first == null || last == null || first == last ? " – |"
+                    : String.format(" %.2f× |", last.p50Millis() / Math.max(0.01, first.p50Millis())));
             out.add(row.toString());
         });
         return out;

@@ -247,6 +247,19 @@ final class ScaleRealm {
         }
     }
 
+    /** Audit records written before ({@code older}) or from {@code millis} on. */
+    long countRecords(long millis, boolean older) throws SQLException {
+        try (Connection c = DriverManager.getConnection(jdbcUrl, "postgres", "postgres");
+             PreparedStatement count = c.prepareStatement("select count(*) from act_as_audit_record where record_time "
+                     + (older ? "<" : ">=") + " ?")) {
+            count.setLong(1, millis);
+            try (var rs = count.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
     /** The query plan PostgreSQL chooses for {@code sql} (for the docs: which index it uses). */
     String plan(String sql) throws SQLException {
         StringBuilder out = new StringBuilder();

@@ -464,6 +464,41 @@ class AuditIT extends KeycloakIT {
         assertThat(Http.get(auditUrl(), token(REALM, "auditor", TEST_PASSWORD)).status()).isEqualTo(200);
     }
 
+    @Test
+    void aRealmSetsItsOwnRetentionWhichIsValidatedAndTravelsWithTheRealm() {
+        String url = server.adminUrl(REALM) + "/act-as/audit/retention";
+        String admin = masterAdminToken();
+        JsonNode initial = Http.get(url, admin).json();
+        assertThat(initial.get("days").isNull()).isTrue();
+        assertThat(initial.get("serverDays").asInt()).isEqualTo(365);
+        assertThat(initial.get("effectiveDays").asInt()).isEqualTo(365);
+
+        Http.Response set = Http.putJson(url, admin, Map.of("days", 30));
+        assertThat(set.status()).as(set.toString()).isEqualTo(200);
+        assertThat(set.json().get("effectiveDays").asInt()).isEqualTo(30);
+        // a realm attribute: a realm export carries it
+        assertThat(Http.get(server.adminUrl(REALM), admin).json().get("attributes").get("act-as.audit.retention-days").asText())
+                .isEqualTo("30");
+
+        for (String bad : List.of("{\"days\": -1}", "{\"days\": 36501}", "{\"days\": \"30\"}", "{\"days\": 30, \"x\": 1}", "")) {
+            Http.Response refused = Http.putJson(url, admin, bad);
+            assertThat(refused.status()).as(bad + " " + refused).isEqualTo(400);
+            assertThat(refused.json().path("errorMessage").asText()).as(bad).isNotEmpty();
+        }
+        assertThat(Http.putJson(url, admin, "{\"days\": -1}").json().get("field").asText()).isEqualTo("days");
+        assertThat(Http.get(url, admin).json().get("days").asInt()).as("unchanged by the refusals").isEqualTo(30);
+
+        // The audit readers may see it; only manage-realm changes it.
+        assertThat(Http.get(url, token(REALM, "auditor", TEST_PASSWORD)).json().get("effectiveDays").asInt()).isEqualTo(30);
+        assertThat(Http.putJson(url, token(REALM, "auditor", TEST_PASSWORD), Map.of("days", 1)).status()).isEqualTo(403);
+        assertThat(Http.get(url, token(REALM, "nobody", TEST_PASSWORD)).status()).isEqualTo(403);
+
+        Http.Response reset = Http.putJson(url, admin, "{\"days\": null}");
+        assertThat(reset.status()).as(reset.toString()).isEqualTo(200);
+        assertThat(reset.json().get("days").isNull()).isTrue();
+        assertThat(reset.json().get("effectiveDays").asInt()).isEqualTo(365);
+    }
+
     private static boolean logContains(String text) {
         try {
             return Files.readString(server.logFile()).contains(text);

@@ -122,6 +122,11 @@ public final class AuditResource {
         return new SinksResource(session, realm, access, adminEvent);
     }
 
+    @Path("retention")
+    public RetentionResource retention() {
+        return new RetentionResource(session, realm, access, adminEvent);
+    }
+
     /** Per sink: records still pending, delivered and failed counts, dropped by retention, last success and error. */
     @GET
     @Path("status")

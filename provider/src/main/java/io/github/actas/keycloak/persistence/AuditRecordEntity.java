@@ -18,11 +18,14 @@ import jakarta.persistence.Table;
 @NamedQueries({
         @NamedQuery(name = "actAsAudit.byIds",
                 query = "select r from AuditRecordEntity r where r.id in :ids"),
-        @NamedQuery(name = "actAsAudit.deleteOlderThan",
-                // per realm, so that the (realm, time) index bounds it rather than a walk of the whole table;
-                // a record still in the outbox is kept until it has been delivered or given up
-                query = "delete from AuditRecordEntity r where r.realmId = :realmId and r.time < :before"
-                        + " and not exists (select o.recordId from AuditOutboxEntity o where o.recordId = r.id)"),
+        // retention, oldest first on the (realm, time) index, a bounded batch at a time; a record still in the
+        // outbox is kept until it has been delivered or given up
+        @NamedQuery(name = "actAsAudit.expiredIds",
+                query = "select r.id from AuditRecordEntity r where r.realmId = :realmId and r.time < :before"
+                        + " and not exists (select o.recordId from AuditOutboxEntity o where o.recordId = r.id)"
+                        + " order by r.time"),
+        @NamedQuery(name = "actAsAudit.deleteByIds",
+                query = "delete from AuditRecordEntity r where r.id in :ids"),
         // a silent node's records it may not have delivered, per realm on the (realm, time) index
         @NamedQuery(name = "actAsAudit.undeliveredOfWriter",
                 query = "select r.id, r.time, r.sinks from AuditRecordEntity r where r.realmId = :realmId and r.time >= :since"

@@ -55,6 +55,7 @@ public final class ActAsAuditProviderFactory implements ProviderFactory<ActAsAud
     private DeliveryWorker delivery;
     private ActAsMeters meters = ActAsMeters.create(false);
     private ScheduledExecutorService gauges;
+    private Retention retention;
 
     @Override
     public ActAsAuditProvider create(KeycloakSession session) {
@@ -83,6 +84,11 @@ public final class ActAsAuditProviderFactory implements ProviderFactory<ActAsAud
         return delivery;
     }
 
+    /** This node's audit record retention (null before Keycloak has started this factory). */
+    public Retention retention() {
+        return retention;
+    }
+
     /** Where webhook sinks may send (sinks are checked when written and before every request). */
     public Destinations destinations() {
         return destinations;
@@ -100,10 +106,13 @@ public final class ActAsAuditProviderFactory implements ProviderFactory<ActAsAud
     public void postInit(KeycloakSessionFactory factory) {
         DeliveryWorker created = new DeliveryWorker(factory, settings, destinations, meters);
         delivery = created;
+        Retention purge = new Retention(factory, settings.recordRetentionDays());
+        retention = purge;
         // Records may be written (and queued) from now on; sending starts once the database is migrated.
         factory.register(event -> {
             if (event instanceof PostMigrationEvent) {
                 created.start();
+                purge.start();
                 startGauges(factory);
             }
         });
@@ -137,6 +146,9 @@ public final class ActAsAuditProviderFactory implements ProviderFactory<ActAsAud
         if (gauges != null) {
             gauges.shutdownNow();
         }
+        if (retention != null) {
+            retention.stop();
+        }
         if (delivery != null) {
             delivery.stop();
         }
@@ -159,7 +171,7 @@ public final class ActAsAuditProviderFactory implements ProviderFactory<ActAsAud
                 .property().name(MAX_IN_FLIGHT).type("int").defaultValue(d.maxInFlight())
                 .helpText("Concurrent webhook requests per node.").add()
                 .property().name(RECORD_RETENTION_DAYS).type("int").defaultValue(d.recordRetentionDays())
-                .helpText("Delivered records older than this are deleted (0 keeps them forever).").add()
+                .helpText("Records older than this are deleted, unless the realm sets its own retention (0 keeps them forever).").add()
                 .property().name(WEBHOOK_PRIVATE_NETWORKS).type("string").defaultValue("")
                 .helpText("Comma-separated CIDR blocks webhook sinks may send to although they are loopback, private or"
                         + " link-local (an on-premises receiver, e.g. 10.1.2.0/24). Empty: public addresses only.").add()

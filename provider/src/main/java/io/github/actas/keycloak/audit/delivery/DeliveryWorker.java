@@ -75,7 +75,7 @@ public final class DeliveryWorker implements Handover {
     void start() {
         webhooks = new WebhookSink(settings.maxInFlight(), destinations);
         outbox = new Outbox(settings, new DeliveryPlanner(new LogSink(), webhooks), meters);
-        housekeeping = new Housekeeping(settings);
+        housekeeping = new Housekeeping();
         running = true;
         heartbeat.start();
         worker = daemon(this::loop, "act-as-audit-delivery");

@@ -10,20 +10,13 @@ import org.keycloak.common.util.Time;
 import org.keycloak.models.KeycloakSession;
 
 /**
- * Retention, once a minute on every node (idempotent): gives up on records a sink with a retention limit
- * could not take in time (counted and logged, never silently), and deletes delivered records older than
- * the record retention, per realm and in the database's own bounded statements.
+ * Sink retention, once a minute on every node (idempotent): gives up on records a sink with a retention limit
+ * could not take in time (counted and logged, never silently). The records themselves expire in {@link Retention}.
  */
 final class Housekeeping {
 
     private static final Logger LOG = Logger.getLogger(Housekeeping.class);
     private static final int BATCH = 500;
-
-    private final AuditSettings settings;
-
-    Housekeeping(AuditSettings settings) {
-        this.settings = settings;
-    }
 
     void run(KeycloakSession session) {
         EntityManager em = Outbox.em(session);
@@ -35,17 +28,6 @@ final class Housekeeping {
                         dropExpired(em, sink, now - sink.retentionHours() * 3_600_000L);
                     }
                 }));
-        if (settings.recordRetentionDays() > 0) {
-            long before = now - settings.recordRetentionDays() * 86_400_000L;
-            session.realms().getRealmsStream().forEach(realm -> {
-                int deleted = em.createNamedQuery("actAsAudit.deleteOlderThan").setParameter("realmId", realm.getId())
-                        .setParameter("before", before).executeUpdate();
-                if (deleted > 0) {
-                    LOG.infof("Deleted %d delivered audit records of realm '%s' older than %d days", deleted,
-                            realm.getName(), settings.recordRetentionDays());
-                }
-            });
-        }
     }
 
     private static void dropExpired(EntityManager em, AuditSinkConfig sink, long before) {

@@ -14,7 +14,11 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.actas.keycloak.harness.Http;
@@ -31,8 +35,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Two Keycloak nodes clustered (Infinispan, JDBC-ping discovery) on a PostgreSQL database of their own:
- * grant changes made on one node decide on the other, and audit records are delivered once in normal
- * operation and still delivered when the node holding them crashes.
+ * grant changes, ended sessions and revoked keys on one node decide on the other; a rolling restart under
+ * load keeps every acting session's hard end; audit records are delivered once in normal operation, and a
+ * node killed in a burst of impersonations loses no record and leaves no session without its end record.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class) // the crash test kills node B: it runs last
 class ClusterIT {
@@ -76,6 +81,8 @@ class ClusterIT {
                 "--cache-embedded-network-bind-address=127.0.0.1",
                 "--cache-embedded-network-bind-port=" + jgroupsPort,
                 "--spi-act-as-audit--act-as-audit--poll-interval-millis=200",
+                // sessions past their hard end are ended (and their end recorded) within two seconds
+                "--spi-events-listener--act-as-sessions--purge-interval-seconds=2",
                 "--spi-act-as-audit--act-as-audit--retry-base-millis=200",
                 "--spi-act-as-audit--act-as-audit--retry-max-millis=2000",
                 "--spi-act-as-audit--act-as-audit--lease-seconds=5",
@@ -120,12 +127,25 @@ class ClusterIT {
     }
 
     private static String grant(KeycloakServer node) {
+        return grant(node, "clustered-" + UUID.randomUUID().toString().substring(0, 6), 3600);
+    }
+
+    /** admin1 may impersonate user* in portal under this grant; its sessions end after {@code seconds}. */
+    private static String grant(KeycloakServer node, String name, int seconds) {
         Http.Response created = Http.postJson(node.adminUrl(REALM) + "/act-as/grants", admin(node), GrantJson.parse("""
-                { "name": "clustered-%s", "actors": { "users": ["admin1"] }, "targets": { "users": ["user*"] },
-                  "modes": ["impersonate"], "clients": ["portal"] }
-                """.formatted(UUID.randomUUID().toString().substring(0, 6))));
+                { "name": "%s", "actors": { "users": ["admin1"] }, "targets": { "users": ["user*"] },
+                  "modes": ["impersonate"], "clients": ["portal"], "maxDurationSeconds": %d }
+                """.formatted(name, seconds)));
         assertThat(created.status()).as(created.toString()).isEqualTo(201);
         return created.json().get("id").asText();
+    }
+
+    /** The grant that decides for admin1 → user1 in portal on {@code node} (null: none allows it). */
+    private static String decidingGrant(KeycloakServer node) {
+        Http.Response response = Http.postJson(node.adminUrl(REALM) + "/act-as/explain", admin(node),
+                "{\"actor\":\"admin1\",\"target\":\"user1\",\"client\":\"portal\"}");
+        assertThat(response.status()).as(response.toString()).isEqualTo(200);
+        return response.json().path("grant").isTextual() ? response.json().get("grant").asText() : null;
     }
 
     @Test
@@ -240,6 +260,149 @@ class ClusterIT {
 
     @Test
     @Order(4)
+    void aSessionEndedOnOneNodeIsEndedOnTheOtherAtOnce() {
+        String grantId = grant(nodeA);
+        try {
+            Await.until("node B to see the grant", 20_000, () -> allowed(nodeB));
+            Oidc onA = new Oidc(nodeA, REALM);
+            Oidc onB = new Oidc(nodeB, REALM);
+            Http.Response acting = onA.impersonate("portal", onA.login("portal", "admin1"), "user3",
+                    "reason", "END-" + UUID.randomUUID().toString().substring(0, 6), "scope", "openid");
+            assertThat(acting.status()).as(acting.toString()).isEqualTo(200);
+            String token = acting.json().get("access_token").asText();
+            assertThat(onB.userinfo(token).status()).isEqualTo(200);
+
+            Http.Response ended = Http.delete(nodeA.adminUrl(REALM) + "/act-as/sessions?actor=admin1", admin(nodeA));
+            assertThat(ended.status()).as(ended.toString()).isEqualTo(200);
+            assertThat(ended.json().get("ended").asInt()).isPositive();
+            // No waiting: the next request on node B already finds the session gone.
+            assertThat(onB.userinfo(token).status()).as("the ended session's token on node B").isEqualTo(401);
+        } finally {
+            assertThat(Http.delete(nodeA.adminUrl(REALM) + "/act-as/grants/" + grantId, admin(nodeA)).status()).isEqualTo(204);
+        }
+    }
+
+    /** A session started under load, as its client saw it. */
+    private record Started(String accessToken, String refreshToken, long answeredMillis) {
+    }
+
+    @Test
+    @Order(5)
+    void aRollingRestartUnderLoadKeepsEveryActingSessionsHardEnd() throws Exception {
+        int lifetime = 90;
+        String name = "rolling-" + UUID.randomUUID().toString().substring(0, 6);
+        String grantId = grant(nodeA, name, lifetime);
+        try {
+            Await.until("node B to see the grant", 20_000, () -> name.equals(decidingGrant(nodeB)));
+            String reason = "ROLL-" + UUID.randomUUID().toString().substring(0, 6);
+            String actor = new Oidc(nodeA, REALM).login("portal", "admin1");
+            List<Started> started = new CopyOnWriteArrayList<>();
+            AtomicInteger unanswered = new AtomicInteger();
+            AtomicBoolean loading = new AtomicBoolean(true);
+            // One client, round robin over both nodes; when a node is down (being restarted) the request goes to the
+            // other, as a load balancer would send it.
+            Thread load = new Thread(() -> {
+                List<Oidc> nodes = List.of(new Oidc(nodeA, REALM), new Oidc(nodeB, REALM));
+                for (int i = 0; loading.get(); i++) {
+                    String[] form = {"reason", reason + "-" + i, "scope", "openid", "requested_token_type", Oidc.REFRESH_TOKEN_TYPE};
+                    Http.Response response;
+                    try {
+                        response = nodes.get(i % 2).impersonate("portal", actor, "user" + (1 + i % 3), form);
+                    } catch (RuntimeException down) {
+                        try {
+                            response = nodes.get((i + 1) % 2).impersonate("portal", actor, "user" + (1 + i % 3), form);
+                        } catch (RuntimeException bothDown) {
+                            unanswered.incrementAndGet();
+                            continue;
+                        }
+                    }
+                    if (response.status() == 200) {
+                        started.add(new Started(response.json().get("access_token").asText(),
+                                response.json().get("refresh_token").asText(), System.currentTimeMillis()));
+                    } else {
+                        unanswered.incrementAndGet();
+                    }
+                    TokenExchangeIT.sleep(100);
+                }
+            }, "rolling-load");
+            load.start();
+            try {
+                TokenExchangeIT.sleep(3_000);
+                nodeA.stop();
+                nodeA.start();
+                nodeB.stop();
+                nodeB.start();
+                TokenExchangeIT.sleep(3_000);
+            } finally {
+                loading.set(false);
+                load.join(30_000);
+            }
+            System.out.printf("[ClusterIT] rolling restart under load: %d sessions started, %d requests not served (by a node stopping or starting)%n",
+                    started.size(), unanswered.get());
+            assertThat(started).hasSizeGreaterThan(20);
+
+            // After both restarts every session still ends at its hard end: a refresh on either node gets tokens that
+            // expire no later than it; once it has passed nothing works, no session is left, and each has its one
+            // end record.
+            Oidc onA = new Oidc(nodeA, REALM);
+            Oidc onB = new Oidc(nodeB, REALM);
+            long lastHardEnd = 0;
+            for (int i = 0; i < started.size(); i++) {
+                Started s = started.get(i);
+                long hardEnd = s.answeredMillis() / 1000 + lifetime; // the session started before its answer
+                lastHardEnd = Math.max(lastHardEnd, hardEnd);
+                Http.Response again = (i % 2 == 0 ? onA : onB).refresh("portal", s.refreshToken());
+                assertThat(again.status()).as(again.toString()).isEqualTo(200);
+                assertThat(Oidc.claims(again.json().get("access_token").asText()).get("exp").asLong())
+                        .as("the expiry of a refreshed token of a session started before the restarts")
+                        .isLessThanOrEqualTo(hardEnd + 1);
+            }
+            TokenExchangeIT.sleep(Math.max(0, lastHardEnd * 1000 - System.currentTimeMillis() + 1_000));
+            Await.until("every session of the rolling restart ended and recorded once", 60_000,
+                    () -> endsRecorded(reason) && liveSessions(reason) == 0);
+            for (Started s : started) {
+                assertThat(onA.userinfo(s.accessToken()).status()).isEqualTo(401);
+                assertThat(onB.refresh("portal", s.refreshToken()).status()).isEqualTo(400);
+            }
+        } finally {
+            Http.delete(nodeA.adminUrl(REALM) + "/act-as/grants/" + grantId, admin(nodeA));
+        }
+    }
+
+    /** Whether every session whose reason starts with {@code prefix} has exactly one end record. */
+    private static boolean endsRecorded(String prefix) {
+        try (Connection c = DriverManager.getConnection(POSTGRES + database, "postgres", "postgres");
+             var result = c.createStatement().executeQuery("select session_id,"
+                     + " sum(case when record_type = 'impersonation.started' then 1 else 0 end),"
+                     + " sum(case when record_type in ('impersonation.ended', 'impersonation.revoked') then 1 else 0 end)"
+                     + " from act_as_audit_record where reason like '" + prefix + "%' group by session_id")) {
+            int sessions = 0;
+            while (result.next()) {
+                sessions++;
+                if (result.getInt(2) != 1 || result.getInt(3) != 1) {
+                    return false;
+                }
+            }
+            return sessions > 0;
+        } catch (SQLException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    /** Registry rows (live acting sessions) whose reason starts with {@code prefix}. */
+    private static long liveSessions(String prefix) {
+        try (Connection c = DriverManager.getConnection(POSTGRES + database, "postgres", "postgres");
+             var result = c.createStatement().executeQuery(
+                     "select count(*) from act_as_session where reason like '" + prefix + "%'")) {
+            result.next();
+            return result.getLong(1);
+        } catch (SQLException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    @Test
+    @Order(6)
     void recordsAreDeliveredOnceAcrossNodesAndSurviveACrash() throws Exception {
         int port = Ports.free();
         String secret = WebhookReceiver.newSecret();
@@ -276,26 +439,68 @@ class ClusterIT {
         TokenExchangeIT.sleep(11_000);
         assertThat(outboxInserts()).as("outbox rows written while every record was delivered at once").isZero();
 
-        // A crash: node B holds leases on records it is sending when it is killed; node A takes them over
-        // when the lease runs out. At least once: copies node B got out before dying are counted.
+        // A crash in the middle of a burst of impersonations on node B, while it is sending records: every request
+        // node B answered has its record, every record reaches the receiver (node A takes over when node B's lease
+        // runs out; at least once: copies node B got out before dying are counted), and every session node B
+        // started ends at its hard end with its end record, written by node A.
+        assertThat(Http.delete(nodeA.adminUrl(REALM) + "/act-as/grants/" + grantId, admin(nodeA)).status()).isEqualTo(204);
+        int lifetime = 30;
+        String crashGrant = "crash-" + UUID.randomUUID().toString().substring(0, 6);
+        String shortGrantId = grant(nodeA, crashGrant, lifetime);
+        Await.until("node B to decide by the short grant", 20_000, () -> crashGrant.equals(decidingGrant(nodeB)));
         receiver.mode(WebhookReceiver.Mode.SLOW_OK);
         String crash = "CRASH-" + UUID.randomUUID().toString().substring(0, 6);
-        for (int i = 0; i < 40; i++) {
-            assertThat(onB.impersonate("portal", actor, "user2", "reason", crash + "-" + i).status()).isEqualTo(200);
+        List<String> answered = new CopyOnWriteArrayList<>();
+        AtomicInteger sequence = new AtomicInteger();
+        AtomicBoolean bursting = new AtomicBoolean(true);
+        ExecutorService burst = Executors.newFixedThreadPool(4);
+        for (int t = 0; t < 4; t++) {
+            burst.submit(() -> {
+                while (bursting.get()) {
+                    String r = crash + "-" + sequence.getAndIncrement();
+                    try {
+                        Http.Response response = onB.impersonate("portal", actor, "user" + (1 + Math.floorMod(r.hashCode(), 3)),
+                                "reason", r);
+                        if (response.status() == 200) {
+                            answered.add(r);
+                        }
+                    } catch (RuntimeException e) {
+                        return; // node B is gone
+                    }
+                }
+            });
         }
-        Await.until("node B sending", 10_000, () -> !receiver.deliveries().isEmpty()
-                && receiver.deliveries().stream().anyMatch(d -> d.event().get("data").get("reason").asText().startsWith(crash)));
+        Await.until("node B answering and sending", 30_000, () -> answered.size() >= 40 && receiver.deliveries().stream()
+                .anyMatch(d -> d.event().get("data").get("reason").asText().startsWith(crash)));
         nodeB.kill();
+        bursting.set(false);
+        burst.shutdown();
+        assertThat(burst.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
         receiver.mode(WebhookReceiver.Mode.OK);
         List<String> crashIds = ids(nodeA, crash);
-        assertThat(crashIds).hasSize(40);
-        Await.until("the 40 records of the crashed node", 90_000, () -> receiver.accepted().keySet().containsAll(crashIds));
+        List<String> recordedReasons = reasons(nodeA, crash);
+        assertThat(recordedReasons).as("a record for every impersonation node B answered").containsAll(answered);
+        Await.until("the records of the crashed node", 90_000, () -> receiver.accepted().keySet().containsAll(crashIds));
         long crashDuplicates = crashIds.stream().mapToLong(id -> receiver.accepted().get(id).get() - 1).sum();
-        System.out.printf("[ClusterIT] crash of node B: all 40 records delivered, %d more than once%n", crashDuplicates);
+        System.out.printf("[ClusterIT] crash of node B during a burst: %d impersonations answered, all %d records"
+                + " delivered, %d more than once%n", answered.size(), crashIds.size(), crashDuplicates);
         assertThat(Files.readString(nodeA.logFile())).contains("Took over audit delivery from node");
         // the other side of the zero above: node A put node B's records into the outbox, and the counter shows it
         Await.until("the takeover's outbox rows to be counted", 30_000, () -> outboxInserts() > 0);
-        Http.delete(nodeA.adminUrl(REALM) + "/act-as/grants/" + grantId, admin(nodeA));
+        Await.until("every session node B started ended at its hard end, its end recorded once", 30_000 + lifetime * 1000L,
+                () -> endsRecorded(crash) && liveSessions(crash) == 0);
+        Http.delete(nodeA.adminUrl(REALM) + "/act-as/grants/" + shortGrantId, admin(nodeA));
+    }
+
+    private static List<String> reasons(KeycloakServer node, String reasonPrefix) {
+        JsonNode records = Http.get(node.adminUrl(REALM) + "/act-as/audit?max=1000&type=impersonation.started", admin(node)).json();
+        List<String> reasons = new ArrayList<>();
+        records.forEach(r -> {
+            if (r.path("reason").asText().startsWith(reasonPrefix)) {
+                reasons.add(r.get("reason").asText());
+            }
+        });
+        return reasons;
     }
 
     /** Rows ever inserted into the outbox table of this test's database, as PostgreSQL's statistics count them. */

@@ -14,12 +14,16 @@ const party = (p) => (p ? p.username || p.id : "");
 export default function Audit() {
   const [form, setForm] = useState(EMPTY);
   const [filter, setFilter] = useState(EMPTY);
-  const [first, setFirst] = useState(0);
-  const query = new URLSearchParams({ first: String(first), max: String(MAX + 1) });
+  // Keyset pages: each starts after the last record of the one before (a deep page costs what the first does).
+  const [cursors, setCursors] = useState([null]);
+  const after = cursors[cursors.length - 1];
+  const first = (cursors.length - 1) * MAX;
+  const query = new URLSearchParams({ max: String(MAX + 1) });
+  if (after) query.set("after", after);
   Object.entries(filter).forEach(([k, v]) => {
     if (v) query.set(k, k === "from" || k === "to" ? new Date(v).toISOString() : v);
   });
-  const records = useLoad(() => admin(`/audit?${query}`), [JSON.stringify(filter), first]);
+  const records = useLoad(() => admin(`/audit?${query}`), [JSON.stringify(filter), after]);
   const page = (...children) => h(Page, { id: "act-as-audit", title: "Act-As audit trail",
     intro: "Every decision, session and change, as delivered to the audit sinks." }, children);
   if (records.status === 403) return page(h(Empty, { id: "act-as-audit-forbidden", title: "Not available" }, records.error));
@@ -28,7 +32,7 @@ export default function Audit() {
   const rows = (records.data || []).slice(0, MAX);
   return page(
     h("form", { className: "pf-v5-c-form pf-m-horizontal", id: "act-as-audit-filter",
-      onSubmit: (e) => { e.preventDefault(); setFirst(0); setFilter({ ...form }); } },
+      onSubmit: (e) => { e.preventDefault(); setCursors([null]); setFilter({ ...form }); } },
       input("actor", "Actor", { placeholder: "username or id" }),
       input("target", "Target", { placeholder: "username, id or group path" }),
       h(Field, { id: "act-as-audit-type", label: "Type" },
@@ -40,7 +44,7 @@ export default function Audit() {
       h("div", { className: "pf-v5-c-form__group pf-m-action" }, h("div", { className: "pf-v5-c-form__actions" },
         h("button", { className: "pf-v5-c-button pf-m-primary", type: "submit", id: "act-as-audit-apply" }, "Filter"),
         h("button", { className: "pf-v5-c-button pf-m-link", type: "button",
-          onClick: () => { setForm(EMPTY); setFirst(0); setFilter(EMPTY); } }, "Clear")))),
+          onClick: () => { setForm(EMPTY); setCursors([null]); setFilter(EMPTY); } }, "Clear")))),
     !records.data ? h("p", null, records.error || "Loading…")
       : rows.length === 0 ? h(Empty, { id: "act-as-audit-empty", title: "No records" }, "Nothing matches these filters.")
         : h(Table, { id: "act-as-audit-table", label: "Audit records",
@@ -49,5 +53,6 @@ export default function Audit() {
             cells: [when(r.time), r.type, party(r.initiatingUser),
               r.effectiveGroup ? `group ${r.effectiveGroup.path}` : party(r.effectiveUser), r.grant || "", r.client || "",
               r.reason || "", r.endReason ? `${r.outcome} (${r.endReason})` : r.error ? `${r.outcome}: ${r.error}` : r.outcome] })) }),
-    records.data ? h(Pager, { id: "act-as-audit-pager", first, max: MAX, more: records.data.length > MAX, onPage: setFirst }) : null);
+    records.data ? h(Pager, { id: "act-as-audit-pager", first, max: MAX, more: records.data.length > MAX,
+      onPage: (to) => setCursors(to > first ? [...cursors, rows[rows.length - 1].id] : cursors.slice(0, -1)) }) : null);
 }

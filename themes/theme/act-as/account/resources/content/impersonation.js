@@ -43,29 +43,35 @@ const KINDS = {
   },
 };
 
+// Pages by cursor: the server hands out where the next page starts ("next"), so a later page does not decide
+// again everyone listed before it; the cursors of the pages seen so far make "Previous".
 function useList(kind) {
   const [query, setQuery] = useState("");
-  const [first, setFirst] = useState(0);
+  const [cursors, setCursors] = useState([0]);
   const [page, setPage] = useState(null);
   const [error, setError] = useState(null);
+  const after = cursors[cursors.length - 1];
   useEffect(() => {
-    const params = new URLSearchParams({ first: String(first), max: String(PAGE) });
+    const params = new URLSearchParams({ after: String(after), max: String(PAGE) });
     if (query) params.set("search", query);
     fetch(`${base}${kind}?${params}`, { credentials: "same-origin", cache: "no-store" })
       .then((r) => r.json().then((body) => (r.ok ? body : Promise.reject(body.error_description || r.statusText))))
       .then(setPage, (e) => setError(String(e)));
-  }, [kind, query, first]);
-  return { query, setQuery, first, setFirst, page, error };
+  }, [kind, query, after]);
+  const search = (q) => { setCursors([0]); setQuery(q); };
+  const next = () => page && page.next != null && setCursors([...cursors, page.next]);
+  const previous = () => setCursors(cursors.length > 1 ? cursors.slice(0, -1) : cursors);
+  return { query, search, atStart: cursors.length === 1, next, previous, page, error };
 }
 
 function List({ kind, list }) {
   const k = KINDS[kind];
   const [search, setSearch] = useState("");
-  const { query, setQuery, first, setFirst, page } = list;
+  const { query, page } = list;
   const rows = page[kind];
   const form = h("form", {
       id: `${k.id}-search`, className: "pf-v5-c-toolbar",
-      onSubmit: (e) => { e.preventDefault(); setFirst(0); setQuery(search.trim()); } },
+      onSubmit: (e) => { e.preventDefault(); list.search(search.trim()); } },
     h("input", { className: "pf-v5-c-form-control", id: `${k.id}-search-input`, type: "search",
       "aria-label": k.placeholder, placeholder: k.placeholder, value: search,
       onChange: (e) => setSearch(e.target.value) }),
@@ -83,10 +89,10 @@ function List({ kind, list }) {
           h("td", null, h("a", { className: "pf-v5-c-button pf-m-primary pf-m-small act-as-start",
             href: k.start(row) }, "Act as"))))));
   const pager = h("div", { className: "pf-v5-c-pagination", id: `${k.id}-pager` },
-    h("button", { className: "pf-v5-c-button pf-m-plain", disabled: first === 0,
-      onClick: () => setFirst(Math.max(0, first - PAGE)) }, "‹ Previous"),
+    h("button", { className: "pf-v5-c-button pf-m-plain", disabled: list.atStart,
+      onClick: list.previous, id: `${k.id}-previous` }, "‹ Previous"),
     h("button", { className: "pf-v5-c-button pf-m-plain", disabled: !page.more,
-      onClick: () => setFirst(first + PAGE), id: `${k.id}-next` }, "Next ›"));
+      onClick: list.next, id: `${k.id}-next` }, "Next ›"));
   return h("div", { id: `${k.id}-list` }, h("h2", { className: "pf-v5-c-title pf-m-lg" }, k.title), form, table, pager);
 }
 

@@ -1,6 +1,7 @@
 package io.github.actas.keycloak.it;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -59,6 +60,31 @@ class ActAsSessionsIT extends KeycloakIT {
                 .isEqualTo(Instant.parse(row.get("started").asText()).plusSeconds(600));
         assertThat(Http.get(sessionsUrl() + "?target=user2", masterAdminToken()).json().findValuesAsText("id")).contains(sid);
         assertThat(Http.get(sessionsUrl() + "?actor=nobody-at-all", masterAdminToken()).json().size()).isZero();
+    }
+
+    @Test
+    void sessionsPageByKeysetAsByOffsetWithTheNextPageInTheLinkHeader() {
+        for (String target : List.of("user1", "user2", "user3")) {
+            start("admin2", target);
+        }
+        String admin = masterAdminToken();
+        List<String> all = Http.get(sessionsUrl() + "?actor=admin2", admin).json().findValuesAsText("id");
+        assertThat(all).hasSizeGreaterThanOrEqualTo(3);
+        List<String> keyset = new ArrayList<>();
+        String next = sessionsUrl() + "?actor=admin2&max=2";
+        while (next != null) {
+            Http.Response page = Http.get(next, admin);
+            assertThat(page.status()).as(page.toString()).isEqualTo(200);
+            keyset.addAll(page.json().findValuesAsText("id"));
+            next = page.headers().firstValue("Link").map(link -> link.substring(link.indexOf('<') + 1, link.indexOf('>')))
+                    .orElse(null);
+        }
+        assertThat(keyset).isEqualTo(all);
+        Http.Response bad = Http.get(sessionsUrl() + "?after=nonsense", admin);
+        assertThat(bad.status()).isEqualTo(400);
+        assertThat(bad.json().get("field").asText()).isEqualTo("after");
+        assertThat(Http.get(sessionsUrl() + "?after=1:x&first=1", admin).status()).isEqualTo(400);
+        Http.delete(sessionsUrl() + "?actor=admin2", admin);
     }
 
     @Test

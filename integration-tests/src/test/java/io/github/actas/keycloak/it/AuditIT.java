@@ -452,6 +452,19 @@ class AuditIT extends KeycloakIT {
             paged.addAll(ids(Http.get(auditUrl() + "?" + window + "&first=" + first + "&max=2", masterAdminToken()).json()));
         }
         assertThat(paged).isEqualTo(all);
+        // By keyset: each page starts after the last record of the one before, where its Link header points.
+        List<String> keyset = new ArrayList<>();
+        String next = auditUrl() + "?" + window + "&max=2";
+        while (next != null) {
+            Http.Response page = Http.get(next, masterAdminToken());
+            assertThat(page.status()).as(page.toString()).isEqualTo(200);
+            keyset.addAll(ids(page.json()));
+            next = page.headers().firstValue("Link").map(link -> link.substring(link.indexOf('<') + 1, link.indexOf('>')))
+                    .orElse(null);
+        }
+        assertThat(keyset).isEqualTo(all);
+        assertThat(Http.get(auditUrl() + "?after=nope", masterAdminToken()).status()).isEqualTo(400);
+        assertThat(Http.get(auditUrl() + "?after=" + all.get(0) + "&first=2", masterAdminToken()).status()).isEqualTo(400);
         // As strings: times always carry three fraction digits, so string order is time order.
         List<String> times = new ArrayList<>();
         records(window).forEach(r -> times.add(r.get("time").asText()));

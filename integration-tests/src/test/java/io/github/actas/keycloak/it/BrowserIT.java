@@ -86,6 +86,23 @@ class BrowserIT extends KeycloakIT {
             JsonNode lastPage = BrowserFlows.json(browser);
             assertThat(lastPage.get("targets")).hasSize(1);
             assertThat(lastPage.get("more").asBoolean()).isFalse();
+            // By cursor: the same people in the same order, each page deciding only its own candidates.
+            browser.open(server.realmUrl(REALM) + "/act-as/targets?max=100");
+            List<String> everyone = new ArrayList<>();
+            BrowserFlows.json(browser).get("targets").forEach(t -> everyone.add(t.get("username").asText()));
+            List<String> byCursor = new ArrayList<>();
+            JsonNode page = firstPage;
+            while (true) {
+                page.get("targets").forEach(t -> byCursor.add(t.get("username").asText()));
+                if (!page.get("more").asBoolean()) {
+                    break;
+                }
+                browser.open(server.realmUrl(REALM) + "/act-as/targets?max=3&after=" + page.get("next").asInt());
+                page = BrowserFlows.json(browser);
+            }
+            assertThat(byCursor).isEqualTo(everyone).hasSize(7);
+            browser.open(server.realmUrl(REALM) + "/act-as/targets?first=3&after=2");
+            assertThat(BrowserFlows.json(browser).get("error_description").asText()).contains("not both");
             browser.open(server.realmUrl(REALM) + "/account/content/impersonation");
             browser.waitFor("#act-as-targets");
 

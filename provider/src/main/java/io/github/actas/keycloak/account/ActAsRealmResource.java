@@ -182,8 +182,8 @@ public final class ActAsRealmResource {
     @Path("targets")
     @Produces(MediaType.APPLICATION_JSON)
     public Response targets(@QueryParam("search") String search, @QueryParam("first") Integer first,
-                            @QueryParam("max") Integer max) {
-        return page(search, first, max, new TargetList(session, realm)::page);
+                            @QueryParam("after") Integer after, @QueryParam("max") Integer max) {
+        return page(search, first, after, max, new TargetList(session, realm)::page);
     }
 
     /** Which groups the signed-in person may act as (the Groups part of the Impersonation page). */
@@ -191,8 +191,8 @@ public final class ActAsRealmResource {
     @Path("groups")
     @Produces(MediaType.APPLICATION_JSON)
     public Response groups(@QueryParam("search") String search, @QueryParam("first") Integer first,
-                           @QueryParam("max") Integer max) {
-        return page(search, first, max, new GroupList(session, realm)::page);
+                           @QueryParam("after") Integer after, @QueryParam("max") Integer max) {
+        return page(search, first, after, max, new GroupList(session, realm)::page);
     }
 
     /**
@@ -207,26 +207,31 @@ public final class ActAsRealmResource {
         if (sso != null && ActAsSession.isActAs(sso.session())) {
             return error(Response.Status.FORBIDDEN, "this page shows who acted as you: stop acting first");
         }
-        return page(null, first, max, (person, acting, search, from, size) ->
+        return page(null, first, null, max, (person, acting, search, from, cursor, size) ->
                 new ActedAsMe(session, realm).page(person, from, size));
     }
 
     /** One page of a list of the signed-in person's: {@link TargetList}, {@link GroupList} or {@link ActedAsMe}. */
     private interface Lister {
-        Map<String, Object> page(UserModel person, boolean acting, String search, int first, int max);
+        Map<String, Object> page(UserModel person, boolean acting, String search, int first, int after, int max);
     }
 
-    private Response page(String search, Integer first, Integer max, Lister lister) {
+    private Response page(String search, Integer first, Integer after, Integer max, Lister lister) {
         AuthenticationManager.AuthResult sso = sso();
         if (sso == null) {
             return error(Response.Status.UNAUTHORIZED, "sign in to the account console first");
         }
         int from = first == null ? 0 : first;
         int size = max == null ? 20 : max;
-        if (from < 0 || size < 1 || size > 100 || search != null && search.length() > 100) {
-            return error(Response.Status.BAD_REQUEST, "first must be ≥ 0, max between 1 and 100, search at most 100 characters");
+        int cursor = after == null ? 0 : after;
+        if (from < 0 || cursor < 0 || size < 1 || size > 100 || search != null && search.length() > 100) {
+            return error(Response.Status.BAD_REQUEST,
+                    "first and after must be ≥ 0, max between 1 and 100, search at most 100 characters");
         }
-        return json(Response.ok(lister.page(sso.user(), ActAsSession.isActAs(sso.session()), search, from, size)));
+        if (from > 0 && cursor > 0) {
+            return error(Response.Status.BAD_REQUEST, "page by first or by after (the cursor of the previous page), not both");
+        }
+        return json(Response.ok(lister.page(sso.user(), ActAsSession.isActAs(sso.session()), search, from, cursor, size)));
     }
 
     /** The banner shown on login and account pages while acting (loaded by the Act-As themes). */

@@ -76,21 +76,26 @@ final class CandidatePages {
     /**
      * @param rowOf the row of a candidate the person may act as (allowed, or allowed once a reason or a step-up is
      *              given), or null
-     * @return {@code {holdsGrants, <name>: [...], first, max, more}}
+     * @param first rows to skip (each skipped row is decided: deep pages cost more)
+     * @param after a cursor from an earlier page's {@code next}: that many candidates are passed over undecided
+     * @return {@code {holdsGrants, <name>: [...], first, max, more, next}}: {@code next} (with {@code more}) is the
+     *         cursor of the following page
      */
     static <T> Map<String, Object> page(String name, boolean holdsGrants, Iterator<T> candidates, Function<T, String> key,
-                                        Function<T, Map<String, Object>> rowOf, int first, int max) {
+                                        Function<T, Map<String, Object>> rowOf, int first, int after, int max) {
         List<Map<String, Object>> rows = new ArrayList<>();
-        boolean more = false;
+        Integer next = null;
         Set<String> seen = new HashSet<>();
+        int position = 0;
         int skipped = 0;
         int scanned = 0;
         while (candidates.hasNext() && scanned < SCAN_LIMIT) {
             T candidate = candidates.next();
-            scanned++;
-            if (!seen.add(key.apply(candidate))) {
-                continue;
+            position++;
+            if (!seen.add(key.apply(candidate)) || position <= after) {
+                continue; // listed on an earlier page (or a duplicate): not decided again
             }
+            scanned++;
             Map<String, Object> row = rowOf.apply(candidate);
             if (row == null) {
                 continue;
@@ -100,7 +105,7 @@ final class CandidatePages {
                 continue;
             }
             if (rows.size() == max) {
-                more = true;
+                next = position - 1; // this candidate opens the next page
                 break;
             }
             rows.add(row);
@@ -110,7 +115,8 @@ final class CandidatePages {
         body.put(name, rows);
         body.put("first", first);
         body.put("max", max);
-        body.put("more", more);
+        body.put("more", next != null);
+        body.put("next", next);
         return body;
     }
 

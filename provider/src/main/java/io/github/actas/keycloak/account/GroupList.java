@@ -38,7 +38,7 @@ public final class GroupList {
      * @return {@code {holdsGrants, groups: [{id, path, name, grant, maxDurationSeconds, requireReason, requireAcr}],
      *         first, max, more}}
      */
-    public Map<String, Object> page(UserModel person, boolean acting, String search, int first, int max) {
+    public Map<String, Object> page(UserModel person, boolean acting, String search, int first, int after, int max) {
         CandidatePages.Asker asker = new CandidatePages.Asker(session, realm, person, Mode.GROUP);
         String term = search == null || search.isBlank() ? null : search.trim().toLowerCase(Locale.ROOT);
         Iterator<GroupModel> candidates = asker.grants().isEmpty() || acting || !person.isEnabled() ? Collections.emptyIterator()
@@ -50,7 +50,7 @@ public final class GroupList {
             Decision decision = asker.decide(Mode.GROUP, null, group.getId());
             Grant grant = CandidatePages.usableGrant(decision);
             return grant == null ? null : row(group, grant, decision.durationSeconds());
-        }, first, max);
+        }, first, after, max);
     }
 
     private Stream<GroupModel> subtree(String path) {

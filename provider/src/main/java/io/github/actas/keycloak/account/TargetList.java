@@ -40,7 +40,7 @@ public final class TargetList {
      * @param acting whether the person is already acting (then nobody is listed: no chains)
      * @return {@code {holdsGrants, targets: [...], first, max, more}}
      */
-    public Map<String, Object> page(UserModel person, boolean acting, String search, int first, int max) {
+    public Map<String, Object> page(UserModel person, boolean acting, String search, int first, int after, int max) {
         CandidatePages.Asker asker = new CandidatePages.Asker(session, realm, person, Mode.IMPERSONATE);
         String term = search == null || search.isBlank() ? null : search.trim().toLowerCase(Locale.ROOT);
         Iterator<UserModel> candidates = asker.grants().isEmpty() || acting || !person.isEnabled() ? Collections.emptyIterator()
@@ -49,7 +49,7 @@ public final class TargetList {
             Decision decision = asker.decide(Mode.IMPERSONATE, user.getId(), null);
             Grant grant = CandidatePages.usableGrant(decision);
             return grant == null ? null : row(user, grant, decision.durationSeconds());
-        }, first, max);
+        }, first, after, max);
     }
 
     private static Map<String, Object> row(UserModel user, Grant grant, int durationSeconds) {

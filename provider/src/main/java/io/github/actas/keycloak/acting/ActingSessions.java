@@ -128,19 +128,65 @@ public final class ActingSessions {
 
     /** Active registry rows of the realm (optionally of one actor or target), newest first. */
     public List<ActAsSessionEntity> active(RealmModel realm, String actorId, String targetId, int first, int max) {
-        TypedQuery<ActAsSessionEntity> query;
+        return active(realm, actorId, targetId, null, first, max);
+    }
+
+    /**
+     * Running sessions, newest first (of one actor or one target, when given).
+     *
+     * @param after where the previous page ended (keyset paging: a deep page costs what the first does), or null
+     */
+    public List<ActAsSessionEntity> active(RealmModel realm, String actorId, String targetId, Position after, int first, int max) {
+        StringBuilder jpql = new StringBuilder("select s from ActAsSessionEntity s where s.realmId = :realmId and s.expires > :now");
         if (actorId != null) {
-            query = em().createNamedQuery("actAsSessions.activeOfActor", ActAsSessionEntity.class).setParameter("actorId", actorId);
+            jpql.append(" and s.actorId = :actorId");
         } else if (targetId != null) {
-            query = em().createNamedQuery("actAsSessions.activeOfTarget", ActAsSessionEntity.class).setParameter("targetId", targetId);
-        } else {
-            query = em().createNamedQuery("actAsSessions.active", ActAsSessionEntity.class);
+            jpql.append(" and s.targetId = :targetId");
+        }
+        if (after != null) {
+            jpql.append(" and (s.started < :lastStarted or (s.started = :lastStarted and s.id < :lastId))");
+        }
+        TypedQuery<ActAsSessionEntity> query = em().createQuery(jpql.append(" order by s.started desc, s.id desc").toString(),
+                ActAsSessionEntity.class);
+        if (actorId != null) {
+            query.setParameter("actorId", actorId);
+        } else if (targetId != null) {
+            query.setParameter("targetId", targetId);
+        }
+        if (after != null) {
+            query.setParameter("lastStarted", after.started()).setParameter("lastId", after.id());
         }
         return query.setParameter("realmId", realm.getId())
                 .setParameter("now", (long) Time.currentTime())
                 .setFirstResult(first)
                 .setMaxResults(max)
                 .getResultList();
+    }
+
+    /** Where a page of sessions ended: the last session's start and id, as {@code <started>:<id>} in a cursor. */
+    public record Position(long started, String id) {
+
+        public static Position of(ActAsSessionEntity row) {
+            return new Position(row.getStarted(), row.getId());
+        }
+
+        /** @return the position, or null when {@code cursor} is not one {@link #toString()} wrote */
+        public static Position parse(String cursor) {
+            int colon = cursor.indexOf(':');
+            if (colon < 1 || cursor.length() - colon - 1 < 1 || cursor.length() - colon - 1 > 36) {
+                return null;
+            }
+            try {
+                return new Position(Long.parseLong(cursor.substring(0, colon)), cursor.substring(colon + 1));
+            } catch (NumberFormatException e) {
+                return null;
+            }
+        }
+
+        @Override
+        public String toString() {
+            return started + ":" + id;
+        }
     }
 
     public ActAsSessionEntity find(RealmModel realm, String id) {

@@ -1,5 +1,6 @@
 package io.github.actas.keycloak.admin;
 
+import java.net.URI;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -20,7 +21,6 @@ import io.github.actas.keycloak.persistence.AuditSinkStateEntity;
 import io.github.actas.keycloak.policy.GrantFields;
 import io.github.actas.keycloak.policy.GrantValidationException;
 import jakarta.persistence.EntityManager;
-import jakarta.persistence.TypedQuery;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -57,7 +57,8 @@ public final class AuditResource {
     @Produces(MediaType.APPLICATION_JSON)
     public Response records(@QueryParam("actor") String actor, @QueryParam("target") String target,
                             @QueryParam("type") String type, @QueryParam("from") String from, @QueryParam("to") String to,
-                            @QueryParam("first") Integer first, @QueryParam("max") Integer max) {
+                            @QueryParam("first") Integer first, @QueryParam("after") String after,
+                            @QueryParam("max") Integer max) {
         if (!access.canReadAudit()) {
             return AdminErrors.forbidden("reading the audit trail needs view-events, view-realm or view-users");
         }
@@ -74,44 +75,31 @@ public final class AuditResource {
             if (max != null && (max < 0 || max > MAX_MAX)) {
                 throw new GrantValidationException("max", "must be between 0 and " + MAX_MAX);
             }
+            String afterId = GrantFields.text("after", after, 36);
+            if (afterId != null && first != null && first > 0) {
+                throw new GrantValidationException("after", "page by first or by after (the last record of the previous page), not both");
+            }
+            AuditRecordEntity last = afterId == null ? null : em().find(AuditRecordEntity.class, afterId);
+            if (afterId != null && (last == null || !realm.getId().equals(last.getRealmId()))) {
+                throw new GrantValidationException("after", "no record '" + afterId + "' in this realm");
+            }
             Long fromMillis = instant("from", from);
             Long toMillis = instant("to", to);
 
-            StringBuilder jpql = new StringBuilder("select r from AuditRecordEntity r where r.realmId = :realmId");
-            Map<String, Object> parameters = new LinkedHashMap<>();
-            parameters.put("realmId", realm.getId());
-            if (actor != null) {
-                jpql.append(" and (r.actorId = :actor or r.actorUsername = :actor)");
-                parameters.put("actor", actor);
-            }
-            if (target != null) {
-                // A group is named by its path, a user by id or username: one indexed test each, never all three
-                // (an OR over a column without an index reads every record of the realm).
-                jpql.append(target.startsWith("/") ? " and r.targetGroup = :target"
-                        : " and (r.targetId = :target or r.targetUsername = :target)");
-                parameters.put("target", target);
-            }
-            if (type != null) {
-                jpql.append(" and r.type = :type");
-                parameters.put("type", type);
-            }
-            if (fromMillis != null) {
-                jpql.append(" and r.time >= :from");
-                parameters.put("from", fromMillis);
-            }
-            if (toMillis != null) {
-                jpql.append(" and r.time <= :to");
-                parameters.put("to", toMillis);
-            }
-            jpql.append(" order by r.time desc, r.id desc");
-            TypedQuery<AuditRecordEntity> query = em().createQuery(jpql.toString(), AuditRecordEntity.class);
-            parameters.forEach(query::setParameter);
+            int size = max == null ? DEFAULT_MAX : max;
             List<AuditRecord> records = new ArrayList<>();
-            for (AuditRecordEntity row : query.setFirstResult(first == null ? 0 : first)
-                    .setMaxResults(max == null ? DEFAULT_MAX : max).getResultList()) {
+            for (AuditRecordEntity row : new AuditSearch(em(), realm.getId(), actor, target, type, fromMillis, toMillis, last)
+                    .page(first == null ? 0 : first, size)) {
                 records.add(AuditRecords.record(row));
             }
-            return Response.ok(AuditJson.records(records), MediaType.APPLICATION_JSON_TYPE).build();
+            Response.ResponseBuilder ok = Response.ok(AuditJson.records(records), MediaType.APPLICATION_JSON_TYPE);
+            if (size > 0 && records.size() == size) {
+                // RFC 8288: where the next page starts (a full page may be the last; the next one is then empty)
+                URI next = session.getContext().getUri().getRequestUriBuilder().replaceQueryParam("first")
+                        .replaceQueryParam("after", records.get(records.size() - 1).id()).build();
+                ok.link(next, "next");
+            }
+            return ok.build();
         } catch (GrantValidationException e) {
             return AdminErrors.badRequest(e.field(), e.getMessage());
         }

@@ -1,5 +1,6 @@
 package io.github.actas.keycloak.admin;
 
+import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -56,7 +57,7 @@ public final class SessionsResource {
     @Produces(MediaType.APPLICATION_JSON)
     public Response list(@QueryParam("actor") String actor, @QueryParam("target") String target,
                          @QueryParam("group") String group, @QueryParam("first") Integer first,
-                         @QueryParam("max") Integer max) {
+                         @QueryParam("after") String after, @QueryParam("max") Integer max) {
         if (!access.canRead()) {
             return AdminErrors.forbidden("reading act-as sessions needs view-users or view-realm");
         }
@@ -65,6 +66,13 @@ public final class SessionsResource {
         }
         if (max != null && (max < 0 || max > MAX_MAX)) {
             return AdminErrors.badRequest("max", "max: must be between 0 and " + MAX_MAX);
+        }
+        ActingSessions.Position position = after == null ? null : ActingSessions.Position.parse(after);
+        if (after != null && position == null) {
+            return AdminErrors.badRequest("after", "after: not a cursor of this API (take the Link header's next page)");
+        }
+        if (position != null && first != null && first > 0) {
+            return AdminErrors.badRequest("after", "after: page by first or by after, not both");
         }
         String actorId = null;
         String targetId = null;
@@ -93,14 +101,22 @@ public final class SessionsResource {
             }
             targetId = GroupPrincipals.idOf(model.getId());
         }
+        int size = max == null ? DEFAULT_MAX : max;
+        List<ActAsSessionEntity> rows = sessions.active(realm, actorId, targetId, position, first == null ? 0 : first, size);
         List<SessionRepresentation> result = new ArrayList<>();
-        for (ActAsSessionEntity row : sessions.active(realm, actorId, targetId, first == null ? 0 : first,
-                max == null ? DEFAULT_MAX : max)) {
+        for (ActAsSessionEntity row : rows) {
             if (sessions.live(realm, row) != null) {
                 result.add(SessionRepresentation.of(row));
             }
         }
-        return ok(result);
+        Response.ResponseBuilder ok = Response.ok(StrictJson.write(result), MediaType.APPLICATION_JSON_TYPE);
+        if (size > 0 && rows.size() == size) {
+            // RFC 8288: where the next page starts (keyset: the last row's start and id)
+            URI next = session.getContext().getUri().getRequestUriBuilder().replaceQueryParam("first")
+                    .replaceQueryParam("after", ActingSessions.Position.of(rows.get(rows.size() - 1))).build();
+            ok.link(next, "next");
+        }
+        return ok.build();
     }
 
     @GET

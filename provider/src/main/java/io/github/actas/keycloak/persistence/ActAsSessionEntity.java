@@ -14,12 +14,6 @@ import jakarta.persistence.Table;
 @Entity
 @Table(name = "ACT_AS_SESSION")
 @NamedQueries({
-        @NamedQuery(name = "actAsSessions.active",
-                query = "select s from ActAsSessionEntity s where s.realmId = :realmId and s.expires > :now order by s.started desc"),
-        @NamedQuery(name = "actAsSessions.activeOfActor",
-                query = "select s from ActAsSessionEntity s where s.realmId = :realmId and s.actorId = :actorId and s.expires > :now order by s.started desc"),
-        @NamedQuery(name = "actAsSessions.activeOfTarget",
-                query = "select s from ActAsSessionEntity s where s.realmId = :realmId and s.targetId = :targetId and s.expires > :now order by s.started desc"),
         @NamedQuery(name = "actAsSessions.expired",
                 query = "select s from ActAsSessionEntity s where s.expires <= :now order by s.expires"),
         @NamedQuery(name = "actAsSessions.delegatedFrom",

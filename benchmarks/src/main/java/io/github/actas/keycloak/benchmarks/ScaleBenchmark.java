@@ -146,12 +146,20 @@ public final class ScaleBenchmark {
                 .header("Cookie", cookies).build());
         paths.put("targets: deep page", i -> HttpRequest.newBuilder(URI.create(targets + "&first=" + Math.min(500, tier.users() / 2)))
                 .header("Cookie", cookies).build());
+        paths.put("targets: deep page by cursor", i -> HttpRequest.newBuilder(URI.create(targets + "&after="
+                + Math.min(500, tier.users() / 2))).header("Cookie", cookies).build());
         paths.put("sessions: first page", i -> get(actAs + "/sessions?max=20", token.get()));
+        int deepSession = Math.min(5000, tier.sessions() / 2);
+        paths.put("sessions: deep page", i -> get(actAs + "/sessions?max=20&first=" + deepSession, token.get()));
+        String sessionCursor = nextLink(Http.get(actAs + "/sessions?max=1&first=" + (deepSession - 1), admin), 20);
+        paths.put("sessions: deep page by keyset", i -> get(sessionCursor, token.get()));
         paths.put("sessions: one actor", i -> get(actAs + "/sessions?max=20&actor=" + ScaleRealm.agent(3 + i % 40), token.get()));
         paths.put("audit: by actor", i -> get(actAs + "/audit?max=20&actor=" + agentId, token.get()));
         paths.put("audit: by target", i -> get(actAs + "/audit?max=20&target=" + ScaleRealm.username(i % tier.users()), token.get()));
         paths.put("audit: one day", i -> get(actAs + "/audit?max=20&from=" + enc(day) + "&to=" + enc(dayEnd), token.get()));
         paths.put("audit: deep page", i -> get(actAs + "/audit?max=20&first=" + Math.min(5000, tier.records() / 2), token.get()));
+        String deep = Http.get(actAs + "/audit?max=1&first=" + Math.min(5000, tier.records() / 2), admin).json().get(0).get("id").asText();
+        paths.put("audit: deep page by keyset", i -> get(actAs + "/audit?max=20&after=" + deep, token.get()));
 
         List<Row> rows = new ArrayList<>();
         for (Map.Entry<String, IntFunction<HttpRequest>> path : paths.entrySet()) {
@@ -255,6 +263,12 @@ public final class ScaleBenchmark {
 
     private static HttpRequest get(String url, String token) {
         return HttpRequest.newBuilder(URI.create(url)).header("Authorization", "Bearer " + token).GET().build();
+    }
+
+    /** The next page's URL from a response's RFC 8288 {@code Link} header, for pages of {@code max}. */
+    private static String nextLink(Http.Response response, int max) {
+        String link = response.headers().firstValue("Link").orElseThrow(() -> new IllegalStateException("no Link: " + response));
+        return link.substring(link.indexOf('<') + 1, link.indexOf('>')).replaceAll("([?&])max=\\d+", "$1max=" + max);
     }
 
     private static String enc(String value) {

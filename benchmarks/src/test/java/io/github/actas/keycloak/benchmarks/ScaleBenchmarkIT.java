@@ -32,8 +32,10 @@ class ScaleBenchmarkIT {
         ScaleBenchmark.report(rows, tiers).forEach(System.out::println);
         assertThat(rows).extracting(ScaleBenchmark.Row::path).contains("Keycloak: client credentials",
                 "Keycloak: admin user search", "exchange (impersonation)", "explain", "targets: first page",
-                "targets: search", "targets: deep page", "sessions: first page", "sessions: one actor", "audit: by actor",
-                "audit: by target", "audit: one day", "audit: deep page", "sessions: end all of one actor's",
+                "targets: search", "targets: deep page", "targets: deep page by cursor", "sessions: first page",
+                "sessions: deep page", "sessions: deep page by keyset",
+                "sessions: one actor", "audit: by actor", "audit: by target", "audit: one day", "audit: deep page",
+                "audit: deep page by keyset", "sessions: end all of one actor's",
                 "explain right after a grant change (compile)", "exchange before the retention purge",
                 "exchange during the retention purge");
         assertThat(rows).allSatisfy(row -> assertThat(row.p50Millis()).isPositive());

@@ -90,25 +90,41 @@ public final class ScaleBenchmark {
                 realm.addGrants(built.grants(), tier.grants(), tier.users());
                 realm.addSessions(tier.sessions() - built.sessions(), tier.users(), ScaleRealm.agentsWithGrants(tier.grants()));
                 realm.addAuditRecords(tier.records() - built.records(), tier.users());
+                // what autovacuum does in production (this machine's PostgreSQL runs without it): fresh statistics
+                realm.analyze();
                 built = tier;
                 System.out.printf("tier %s built in %d s%n", tier, (System.nanoTime() - start) / 1_000_000_000L);
                 rows.addAll(measure(server, realm, tier));
+                // the table so far after every tier: a long run that stops early still tells what it measured
+                report(rows, tiers.subList(0, tiers.indexOf(tier) + 1)).forEach(System.out::println);
             }
-            rows.addAll(measurePurge(server, realm, tiers.get(tiers.size() - 1)));
             if (plans) {
+                String realmId = "(select id from realm where name = 'scale')";
+                String agent = "(select id from user_entity where username = 'agent-07' and realm_id = " + realmId + ")";
+                long now = System.currentTimeMillis();
+                // the statements the app runs (AuditSearch, ActingSessions, Retention), with this realm's values
                 for (String query : List.of(
-                        "select * from act_as_audit_record where realm_id = (select id from realm where name = 'scale')"
-                                + " and (actor_id = 'x' or actor_username = 'agent-07') order by record_time desc, id desc limit 21",
-                        "select * from act_as_audit_record where realm_id = (select id from realm where name = 'scale')"
-                                + " and (target_id = 'user-000123' or target_username = 'user-000123')"
+                        "select * from act_as_audit_record where realm_id = " + realmId + " and actor_id = " + agent
                                 + " order by record_time desc, id desc limit 21",
-                        "select * from act_as_audit_record where realm_id = (select id from realm where name = 'scale')"
-                                + " and record_time >= 0 and record_time <= 86400000 order by record_time desc, id desc limit 21",
-                        "select * from act_as_session where realm_id = (select id from realm where name = 'scale')"
-                                + " and actor_id = 'x' and expires > 0 order by started desc limit 21")) {
+                        "select * from act_as_audit_record where realm_id = " + realmId + " and actor_username = 'agent-07'"
+                                + " order by record_time desc, id desc limit 21",
+                        "select * from act_as_audit_record where realm_id = " + realmId + " and target_username = 'user-000123'"
+                                + " order by record_time desc, id desc limit 21",
+                        "select * from act_as_audit_record where realm_id = " + realmId + " and record_time >= " + (now - 30 * 86_400_000L)
+                                + " and record_time <= " + (now - 29 * 86_400_000L) + " order by record_time desc, id desc limit 21",
+                        "select * from act_as_audit_record where realm_id = " + realmId + " and record_time <= " + (now - 100 * 86_400_000L)
+                                + " and (record_time < " + (now - 100 * 86_400_000L) + " or id < 'm') order by record_time desc, id desc limit 21",
+                        "select id from act_as_audit_record r where realm_id = " + realmId + " and record_time < " + (now - 86_400_000L)
+                                + " and not exists (select 1 from act_as_audit_outbox o where o.record_id = r.id) order by record_time limit 500",
+                        "select * from act_as_session where realm_id = " + realmId + " and expires > " + now / 1000
+                                + " order by started desc, id desc limit 21",
+                        "select * from act_as_session where realm_id = " + realmId + " and actor_id = " + agent + " and expires > "
+                                + now / 1000 + " order by started desc, id desc limit 21")) {
                     System.out.println("plan of: " + query + "\n" + realm.plan(query));
                 }
             }
+            // last: it deletes most of the records the plans above are about
+            rows.addAll(measurePurge(server, realm, tiers.get(tiers.size() - 1)));
             return rows;
         } finally {
             server.stop();

@@ -23,10 +23,12 @@ import io.github.actas.keycloak.harness.KeycloakServer;
 
 /**
  * A realm of a given size for the scale benchmark, built the fast way each part allows: users by Keycloak's
- * partial import (thousands a request) in a tree of units and teams, grants through the Act-As API (each
- * validated, as an administrator's would be), live acting sessions through the token-exchange door, and the
- * bulk of old audit records straight into PostgreSQL (a million through the API would take hours and measure
- * nothing the API's tests do not).
+ * partial import (thousands a request) in a tree of units and teams, the first {@value #API_GRANTS} grants through
+ * the Act-As API (each validated, as an administrator's would be) and the rest as copies of their stored form
+ * straight into Keycloak's component tables (each grant created costs Keycloak a reload of all the realm's
+ * components: 10,000 through the API would take hours), live acting sessions through the token-exchange door,
+ * and the bulk of old audit records straight into PostgreSQL (a million through the API would take hours and
+ * measure nothing the API's tests do not).
  *
  * <p>Shape: {@value #AGENTS} agents ({@code agent-00}…), each holding the grants of its own units; users
  * {@code user-000000}… in {@code /org/unit-NNN/team-N}, a thousand a unit.
@@ -37,6 +39,9 @@ final class ScaleRealm {
     static final int AGENTS = 100;
     static final int USERS_PER_UNIT = 1000;
     static final String PASSWORD = "scale-pass";
+    /** Grants created through the API; more are inserted in bulk. */
+    static final int API_GRANTS = 1000;
+    private static final String GRANT_TYPE = "io.github.actas.keycloak.policy.GrantProvider";
 
     private final KeycloakServer server;
     private final String jdbcUrl;
@@ -133,25 +138,96 @@ final class ScaleRealm {
     }
 
     /** Grants {@code from} up to {@code to}: grant k lets agent k % 100 act as the users of unit (k % 100) % units. */
-    void addGrants(int from, int to, int users) {
+    void addGrants(int from, int to, int users) throws SQLException {
         long batchStart = System.nanoTime();
-        for (int k = from; k < to; k++) {
+        int viaApi = Math.min(to, Math.max(from, API_GRANTS));
+        for (int k = from; k < viaApi; k++) {
             if (k > from && k % 500 == 0) {
-                // creating a grant is an admin action, not a request path, but its cost must not grow with the grants
+                // creating a grant is an admin action, not a request path; what it costs as grants grow is reported
                 System.out.printf("grants %,d: %.1f ms per grant created over the last 500%n", k,
                         (System.nanoTime() - batchStart) / 1e6 / 500);
                 batchStart = System.nanoTime();
             }
-            int a = k % AGENTS;
-            Map<String, Object> grant = new LinkedHashMap<>();
-            grant.put("name", String.format("grant-%05d", k));
-            grant.put("actors", Map.of("users", List.of(agent(a))));
-            grant.put("targets", Map.of("groups", List.of(String.format("/org/unit-%03d", a % units(users)))));
-            grant.put("modes", List.of("impersonate"));
-            grant.put("clients", List.of("*"));
-            grant.put("maxDurationSeconds", 3600);
-            check(Http.postJson(server.adminUrl(REALM) + "/act-as/grants", adminToken.get(), grant), 201, "grant " + k);
+            createGrant(k, users);
         }
+        if (to > viaApi) {
+            bulkGrants(viaApi, to - 1, users);
+            // the last one through the API: it bumps the grants revision, so every node compiles all of them
+            createGrant(to - 1, users);
+        }
+    }
+
+    private void createGrant(int k, int users) {
+        check(Http.postJson(server.adminUrl(REALM) + "/act-as/grants", adminToken.get(), grant(k, users)), 201, "grant " + k);
+    }
+
+    private static Map<String, Object> grant(int k, int users) {
+        int a = k % AGENTS;
+        Map<String, Object> grant = new LinkedHashMap<>();
+        grant.put("name", String.format("grant-%05d", k));
+        grant.put("actors", Map.of("users", List.of(agent(a))));
+        grant.put("targets", Map.of("groups", List.of(unitPath(a, users))));
+        grant.put("modes", List.of("impersonate"));
+        grant.put("clients", List.of("*"));
+        grant.put("maxDurationSeconds", 3600);
+        return grant;
+    }
+
+    private static String unitPath(int agent, int users) {
+        return String.format("/org/unit-%03d", agent % units(users));
+    }
+
+    /**
+     * Grants {@code from}…{@code to - 1} as copies of grant 0's stored component (its config as Keycloak keeps it),
+     * with each grant's own name, actor and unit; then Keycloak's realm cache is cleared so that it reads them.
+     */
+    private void bulkGrants(int from, int to, int users) throws SQLException {
+        long start = System.nanoTime();
+        try (Connection c = DriverManager.getConnection(jdbcUrl, "postgres", "postgres")) {
+            c.setAutoCommit(false);
+            String realmId;
+            String templateId;
+            try (PreparedStatement find = c.prepareStatement("select c.realm_id, c.id from component c join realm r on r.id = c.realm_id"
+                    + " where r.name = ? and c.provider_type = ? and c.name = ?")) {
+                find.setString(1, REALM);
+                find.setString(2, GRANT_TYPE);
+                find.setString(3, String.format("grant-%05d", 0));
+                try (var rs = find.executeQuery()) {
+                    if (!rs.next()) {
+                        throw new IllegalStateException("grant-00000 is not stored");
+                    }
+                    realmId = rs.getString(1);
+                    templateId = rs.getString(2);
+                }
+            }
+            try (PreparedStatement components = c.prepareStatement("insert into component (id, name, parent_id, provider_id,"
+                    + " provider_type, realm_id, sub_type) select gen_random_uuid()::text, 'grant-' || lpad(g::text, 5, '0'),"
+                    + " t.parent_id, t.provider_id, t.provider_type, t.realm_id, t.sub_type from component t,"
+                    + " generate_series(?, ?) g where t.id = ?");
+                 PreparedStatement configs = c.prepareStatement("insert into component_config (id, component_id, name, value)"
+                         + " select gen_random_uuid()::text, n.id, t.name, case t.name"
+                         + " when 'actors.users' then 'agent-' || lpad((substr(n.name, 7)::int % ?)::text, 2, '0')"
+                         + " when 'targets.groups' then '/org/unit-' || lpad(((substr(n.name, 7)::int % ?) % ?)::text, 3, '0')"
+                         + " else t.value end from component n join component_config t on t.component_id = ?"
+                         + " where n.realm_id = ? and n.provider_type = ? and substr(n.name, 7)::int between ? and ?")) {
+                components.setInt(1, from);
+                components.setInt(2, to - 1);
+                components.setString(3, templateId);
+                components.executeUpdate();
+                configs.setInt(1, AGENTS);
+                configs.setInt(2, AGENTS);
+                configs.setInt(3, units(users));
+                configs.setString(4, templateId);
+                configs.setString(5, realmId);
+                configs.setString(6, GRANT_TYPE);
+                configs.setInt(7, from);
+                configs.setInt(8, to - 1);
+                configs.executeUpdate();
+            }
+            c.commit();
+        }
+        check(Http.postJson(server.adminUrl(REALM) + "/clear-realm-cache", adminToken.get(), ""), 204, "clear the realm cache");
+        System.out.printf("grants %,d-%,d inserted in bulk in %d ms%n", from, to - 1, (System.nanoTime() - start) / 1_000_000);
     }
 
     /** The agents that hold a grant when the realm has {@code grants} of them. */
@@ -250,7 +326,13 @@ final class ScaleRealm {
                 }
                 c.commit();
             }
-            c.createStatement().execute("analyze act_as_audit_record");
+        }
+    }
+
+    /** Fresh planner statistics for every table, as autovacuum keeps them on a production database. */
+    void analyze() throws SQLException {
+        try (Connection c = DriverManager.getConnection(jdbcUrl, "postgres", "postgres")) {
+            c.createStatement().execute("analyze");
         }
     }
 
@@ -271,7 +353,7 @@ final class ScaleRealm {
     String plan(String sql) throws SQLException {
         StringBuilder out = new StringBuilder();
         try (Connection c = DriverManager.getConnection(jdbcUrl, "postgres", "postgres");
-             var rs = c.createStatement().executeQuery("explain " + sql)) {
+             var rs = c.createStatement().executeQuery("explain (analyze, buffers) " + sql)) {
             while (rs.next()) {
                 out.append(rs.getString(1)).append('\n');
             }

@@ -144,7 +144,8 @@ public final class ActingSessions {
             jpql.append(" and s.targetId = :targetId");
         }
         if (after != null) {
-            jpql.append(" and (s.started < :lastStarted or (s.started = :lastStarted and s.id < :lastId))");
+            // "started <= last" bounds the index range; the OR only sorts out sessions of that very second
+            jpql.append(" and s.started <= :lastStarted and (s.started < :lastStarted or s.id < :lastId)");
         }
         TypedQuery<ActAsSessionEntity> query = em().createQuery(jpql.append(" order by s.started desc, s.id desc").toString(),
                 ActAsSessionEntity.class);

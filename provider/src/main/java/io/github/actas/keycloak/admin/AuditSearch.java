@@ -91,8 +91,9 @@ final class AuditSearch {
             parameters.put("to", to);
         }
         if (after != null) {
-            // keyset paging: the page starts right after the given record, so a deep page costs what the first does
-            jpql.append(" and (r.time < :lastTime or (r.time = :lastTime and r.id < :lastId))");
+            // Keyset paging: the page starts right after the given record, so a deep page costs what the first does.
+            // "time <= last" bounds the index range; the OR only sorts out the records of that very millisecond.
+            jpql.append(" and r.time <= :lastTime and (r.time < :lastTime or r.id < :lastId)");
             parameters.put("lastTime", after.getTime());
             parameters.put("lastId", after.getId());
         }

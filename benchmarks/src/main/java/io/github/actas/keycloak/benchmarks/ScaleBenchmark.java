@@ -20,8 +20,6 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.function.IntFunction;
 import java.util.function.Supplier;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import io.github.actas.keycloak.harness.Http;
 import io.github.actas.keycloak.harness.KeycloakServer;
@@ -49,7 +47,6 @@ public final class ScaleBenchmark {
     }
 
     private static final String POSTGRES = System.getProperty("bench.postgres", "jdbc:postgresql://127.0.0.1:5432/");
-    private static final Pattern FORM_ACTION = Pattern.compile("action=\"([^\"]+)\"");
 
     private final int samples;
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
@@ -91,7 +88,7 @@ public final class ScaleBenchmark {
                 realm.addSessions(tier.sessions() - built.sessions(), tier.users(), ScaleRealm.agentsWithGrants(tier.grants()));
                 realm.addAuditRecords(tier.records() - built.records(), tier.users());
                 // what autovacuum does in production (this machine's PostgreSQL runs without it): fresh statistics
-                realm.analyze();
+                realm.database().analyze();
                 built = tier;
                 System.out.printf("tier %s built in %d s%n", tier, (System.nanoTime() - start) / 1_000_000_000L);
                 rows.addAll(measure(server, realm, tier));
@@ -99,29 +96,7 @@ public final class ScaleBenchmark {
                 report(rows, tiers.subList(0, tiers.indexOf(tier) + 1)).forEach(System.out::println);
             }
             if (plans) {
-                String realmId = "(select id from realm where name = 'scale')";
-                String agent = "(select id from user_entity where username = 'agent-07' and realm_id = " + realmId + ")";
-                long now = System.currentTimeMillis();
-                // the statements the app runs (AuditSearch, ActingSessions, Retention), with this realm's values
-                for (String query : List.of(
-                        "select * from act_as_audit_record where realm_id = " + realmId + " and actor_id = " + agent
-                                + " order by record_time desc, id desc limit 21",
-                        "select * from act_as_audit_record where realm_id = " + realmId + " and actor_username = 'agent-07'"
-                                + " order by record_time desc, id desc limit 21",
-                        "select * from act_as_audit_record where realm_id = " + realmId + " and target_username = 'user-000123'"
-                                + " order by record_time desc, id desc limit 21",
-                        "select * from act_as_audit_record where realm_id = " + realmId + " and record_time >= " + (now - 30 * 86_400_000L)
-                                + " and record_time <= " + (now - 29 * 86_400_000L) + " order by record_time desc, id desc limit 21",
-                        "select * from act_as_audit_record where realm_id = " + realmId + " and record_time <= " + (now - 100 * 86_400_000L)
-                                + " and (record_time < " + (now - 100 * 86_400_000L) + " or id < 'm') order by record_time desc, id desc limit 21",
-                        "select id from act_as_audit_record r where realm_id = " + realmId + " and record_time < " + (now - 86_400_000L)
-                                + " and not exists (select 1 from act_as_audit_outbox o where o.record_id = r.id) order by record_time limit 500",
-                        "select * from act_as_session where realm_id = " + realmId + " and expires > " + now / 1000
-                                + " order by started desc, id desc limit 21",
-                        "select * from act_as_session where realm_id = " + realmId + " and actor_id = " + agent + " and expires > "
-                                + now / 1000 + " order by started desc, id desc limit 21")) {
-                    System.out.println("plan of: " + query + "\n" + realm.plan(query));
-                }
+                realm.database().printPlans();
             }
             // last: it deletes most of the records the plans above are about
             rows.addAll(measurePurge(server, realm, tiers.get(tiers.size() - 1)));
@@ -142,7 +117,7 @@ public final class ScaleBenchmark {
         String agentToken = realm.login(ScaleRealm.agent(1));
         String agentId = Http.get(realmAdmin + "/users?exact=true&username=" + ScaleRealm.agent(7), admin).json()
                 .get(0).get("id").asText();
-        String cookies = cookieLogin(server, ScaleRealm.agent(1));
+        String cookies = CookieLogin.of(server, ScaleRealm.agent(1));
         String target = ScaleRealm.username(ScaleRealm.targetOf(1, 17, tier.users()));
         String explain = "{\"actor\":\"" + ScaleRealm.agent(2) + "\",\"target\":\""
                 + ScaleRealm.username(ScaleRealm.targetOf(2, 5, tier.users())) + "\",\"client\":\"exchange-app\"}";
@@ -221,8 +196,8 @@ public final class ScaleBenchmark {
 
         // An hour either side of the server's cut-off: the clock moves while the purge runs.
         long cutoff = System.currentTimeMillis() - Duration.ofDays(1).toMillis();
-        long expired = realm.countRecords(cutoff - 3_600_000L, true);
-        long recent = realm.countRecords(cutoff + 3_600_000L, false);
+        long expired = realm.database().countRecords(cutoff - 3_600_000L, true);
+        long recent = realm.database().countRecords(cutoff + 3_600_000L, false);
         String retention = server.adminUrl(ScaleRealm.REALM) + "/act-as/audit/retention";
         Http.Response set = Http.putJson(retention, token.get(), Map.of("days", 1));
         if (set.status() != 200) {
@@ -230,7 +205,7 @@ public final class ScaleBenchmark {
         }
         long start = System.nanoTime();
         List<Long> nanos = new ArrayList<>();
-        while (realm.countRecords(cutoff - 3_600_000L, true) > 0) {
+        while (realm.database().countRecords(cutoff - 3_600_000L, true) > 0) {
             if (System.nanoTime() - start > Duration.ofHours(1).toNanos()) {
                 throw new IllegalStateException("the retention purge did not finish within an hour");
             }
@@ -241,7 +216,7 @@ public final class ScaleBenchmark {
             }
         }
         double seconds = (System.nanoTime() - start) / 1e9;
-        if (realm.countRecords(cutoff + 3_600_000L, false) < recent) {
+        if (realm.database().countRecords(cutoff + 3_600_000L, false) < recent) {
             throw new IllegalStateException("the retention purge deleted records newer than the retention");
         }
         Http.putJson(retention, token.get(), Collections.singletonMap("days", null));
@@ -289,46 +264,6 @@ public final class ScaleBenchmark {
 
     private static String enc(String value) {
         return URLEncoder.encode(value, StandardCharsets.UTF_8);
-    }
-
-    /**
-     * A browser's Keycloak session for {@code username}, as the {@code Cookie} header the account pages' endpoints
-     * trust (kept by hand: Java's CookieManager drops cookies of a host without a dot, such as localhost).
-     */
-    private static String cookieLogin(KeycloakServer server, String username) throws Exception {
-        HttpClient browser = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
-        Map<String, String> cookies = new LinkedHashMap<>();
-        String auth = server.realmUrl(ScaleRealm.REALM) + "/protocol/openid-connect/auth?client_id=portal&response_type=code"
-                + "&scope=openid&redirect_uri=" + enc("http://127.0.0.1:1/cb");
-        HttpResponse<String> form = browser.send(HttpRequest.newBuilder(URI.create(auth)).build(), HttpResponse.BodyHandlers.ofString());
-        keep(form, cookies);
-        Matcher action = FORM_ACTION.matcher(form.body());
-        if (!action.find()) {
-            throw new IllegalStateException("no login form: " + form.body());
-        }
-        HttpResponse<String> signedIn = browser.send(HttpRequest.newBuilder(URI.create(action.group(1).replace("&amp;", "&")))
-                .header("Content-Type", "application/x-www-form-urlencoded").header("Cookie", header(cookies))
-                .POST(HttpRequest.BodyPublishers.ofString("username=" + enc(username) + "&password=" + enc(ScaleRealm.PASSWORD)))
-                .build(), HttpResponse.BodyHandlers.ofString());
-        if (signedIn.statusCode() != 302) {
-            throw new IllegalStateException("sign-in of " + username + ": " + signedIn.statusCode());
-        }
-        keep(signedIn, cookies);
-        return header(cookies);
-    }
-
-    private static void keep(HttpResponse<?> response, Map<String, String> cookies) {
-        for (String set : response.headers().allValues("Set-Cookie")) {
-            String pair = set.split(";", 2)[0];
-            int eq = pair.indexOf('=');
-            cookies.put(pair.substring(0, eq), pair.substring(eq + 1));
-        }
-    }
-
-    private static String header(Map<String, String> cookies) {
-        StringBuilder out = new StringBuilder();
-        cookies.forEach((name, value) -> out.append(out.length() == 0 ? "" : "; ").append(name).append('=').append(value));
-        return out.toString();
     }
 
     /** The master admin's token, fetched again before it can expire (admin-cli's last a minute). */

@@ -4,9 +4,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -41,16 +38,15 @@ final class ScaleRealm {
     static final String PASSWORD = "scale-pass";
     /** Grants created through the API; more are inserted in bulk. */
     static final int API_GRANTS = 1000;
-    private static final String GRANT_TYPE = "io.github.actas.keycloak.policy.GrantProvider";
 
     private final KeycloakServer server;
-    private final String jdbcUrl;
+    private final ScaleDatabase database;
     private final Supplier<String> adminToken;
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
     ScaleRealm(KeycloakServer server, String jdbcUrl, Supplier<String> adminToken) {
         this.server = server;
-        this.jdbcUrl = jdbcUrl;
+        this.database = new ScaleDatabase(jdbcUrl);
         this.adminToken = adminToken;
     }
 
@@ -177,55 +173,10 @@ final class ScaleRealm {
         return String.format("/org/unit-%03d", agent % units(users));
     }
 
-    /**
-     * Grants {@code from}…{@code to - 1} as copies of grant 0's stored component (its config as Keycloak keeps it),
-     * with each grant's own name, actor and unit; then Keycloak's realm cache is cleared so that it reads them.
-     */
+    /** Grants {@code from}…{@code to - 1} copied in the database ({@link ScaleDatabase#copyGrants}), then read by Keycloak. */
     private void bulkGrants(int from, int to, int users) throws SQLException {
         long start = System.nanoTime();
-        try (Connection c = DriverManager.getConnection(jdbcUrl, "postgres", "postgres")) {
-            c.setAutoCommit(false);
-            String realmId;
-            String templateId;
-            try (PreparedStatement find = c.prepareStatement("select c.realm_id, c.id from component c join realm r on r.id = c.realm_id"
-                    + " where r.name = ? and c.provider_type = ? and c.name = ?")) {
-                find.setString(1, REALM);
-                find.setString(2, GRANT_TYPE);
-                find.setString(3, String.format("grant-%05d", 0));
-                try (var rs = find.executeQuery()) {
-                    if (!rs.next()) {
-                        throw new IllegalStateException("grant-00000 is not stored");
-                    }
-                    realmId = rs.getString(1);
-                    templateId = rs.getString(2);
-                }
-            }
-            try (PreparedStatement components = c.prepareStatement("insert into component (id, name, parent_id, provider_id,"
-                    + " provider_type, realm_id, sub_type) select gen_random_uuid()::text, 'grant-' || lpad(g::text, 5, '0'),"
-                    + " t.parent_id, t.provider_id, t.provider_type, t.realm_id, t.sub_type from component t,"
-                    + " generate_series(?, ?) g where t.id = ?");
-                 PreparedStatement configs = c.prepareStatement("insert into component_config (id, component_id, name, value)"
-                         + " select gen_random_uuid()::text, n.id, t.name, case t.name"
-                         + " when 'actors.users' then 'agent-' || lpad((substr(n.name, 7)::int % ?)::text, 2, '0')"
-                         + " when 'targets.groups' then '/org/unit-' || lpad(((substr(n.name, 7)::int % ?) % ?)::text, 3, '0')"
-                         + " else t.value end from component n join component_config t on t.component_id = ?"
-                         + " where n.realm_id = ? and n.provider_type = ? and substr(n.name, 7)::int between ? and ?")) {
-                components.setInt(1, from);
-                components.setInt(2, to - 1);
-                components.setString(3, templateId);
-                components.executeUpdate();
-                configs.setInt(1, AGENTS);
-                configs.setInt(2, AGENTS);
-                configs.setInt(3, units(users));
-                configs.setString(4, templateId);
-                configs.setString(5, realmId);
-                configs.setString(6, GRANT_TYPE);
-                configs.setInt(7, from);
-                configs.setInt(8, to - 1);
-                configs.executeUpdate();
-            }
-            c.commit();
-        }
+        database.copyGrants(from, to, units(users));
         check(Http.postJson(server.adminUrl(REALM) + "/clear-realm-cache", adminToken.get(), ""), 204, "clear the realm cache");
         System.out.printf("grants %,d-%,d inserted in bulk in %d ms%n", from, to - 1, (System.nanoTime() - start) / 1_000_000);
     }
@@ -295,70 +246,11 @@ final class ScaleRealm {
             agentIds.put(agent(a), Http.get(server.adminUrl(REALM) + "/users?exact=true&username=" + agent(a),
                     adminToken.get()).json().get(0).get("id").asText());
         }
-        long now = System.currentTimeMillis();
-        try (Connection c = DriverManager.getConnection(jdbcUrl, "postgres", "postgres")) {
-            c.setAutoCommit(false);
-            int batch = 100_000;
-            for (int start = 0; start < count; start += batch) {
-                int n = Math.min(batch, count - start);
-                // One statement per batch: the agents' ids come in as an array the series indexes into.
-                try (PreparedStatement insert = c.prepareStatement("insert into act_as_audit_record (id, realm_id,"
-                        + " realm_name, record_time, record_type, outcome, actor_id, actor_username, target_id,"
-                        + " target_username, act_mode, grant_name, reason, client_id, session_id)"
-                        + " select gen_random_uuid()::text, ?, ?, ? - (g::bigint * 31536000000 / ?), 'impersonation.started',"
-                        + " 'allowed', (?::text[])[1 + g % ?], 'agent-' || lpad((g % ?)::text, 2, '0'),"
-                        + " md5('user-' || (g % ?))::uuid::text, 'user-' || lpad((g % ?)::text, 6, '0'), 'impersonate',"
-                        + " 'grant-' || lpad((g % ?)::text, 5, '0'), 'T-' || g, 'exchange-app', gen_random_uuid()::text"
-                        + " from generate_series(?, ?) g")) {
-                    insert.setString(1, realmId);
-                    insert.setString(2, REALM);
-                    insert.setLong(3, now);
-                    insert.setLong(4, count);
-                    insert.setArray(5, c.createArrayOf("text", agentIds.values().toArray()));
-                    insert.setInt(6, AGENTS);
-                    insert.setInt(7, AGENTS);
-                    insert.setInt(8, users);
-                    insert.setInt(9, users);
-                    insert.setInt(10, AGENTS);
-                    insert.setInt(11, start);
-                    insert.setInt(12, start + n - 1);
-                    insert.executeUpdate();
-                }
-                c.commit();
-            }
-        }
+        database.insertAuditRecords(realmId, agentIds.values().toArray(String[]::new), count, users);
     }
 
-    /** Fresh planner statistics for every table, as autovacuum keeps them on a production database. */
-    void analyze() throws SQLException {
-        try (Connection c = DriverManager.getConnection(jdbcUrl, "postgres", "postgres")) {
-            c.createStatement().execute("analyze");
-        }
-    }
-
-    /** Audit records written before ({@code older}) or from {@code millis} on. */
-    long countRecords(long millis, boolean older) throws SQLException {
-        try (Connection c = DriverManager.getConnection(jdbcUrl, "postgres", "postgres");
-             PreparedStatement count = c.prepareStatement("select count(*) from act_as_audit_record where record_time "
-                     + (older ? "<" : ">=") + " ?")) {
-            count.setLong(1, millis);
-            try (var rs = count.executeQuery()) {
-                rs.next();
-                return rs.getLong(1);
-            }
-        }
-    }
-
-    /** The query plan PostgreSQL chooses for {@code sql} (for the docs: which index it uses). */
-    String plan(String sql) throws SQLException {
-        StringBuilder out = new StringBuilder();
-        try (Connection c = DriverManager.getConnection(jdbcUrl, "postgres", "postgres");
-             var rs = c.createStatement().executeQuery("explain (analyze, buffers) " + sql)) {
-            while (rs.next()) {
-                out.append(rs.getString(1)).append('\n');
-            }
-        }
-        return out.toString();
+    ScaleDatabase database() {
+        return database;
     }
 
     URI realmUri() {

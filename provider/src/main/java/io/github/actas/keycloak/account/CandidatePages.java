@@ -12,15 +12,11 @@ import java.util.function.Function;
 import io.github.actas.keycloak.policy.ActAsRequest;
 import io.github.actas.keycloak.policy.Decision;
 import io.github.actas.keycloak.policy.Denial;
-import io.github.actas.keycloak.policy.Directory;
 import io.github.actas.keycloak.policy.Grant;
-import io.github.actas.keycloak.policy.GroupPrincipal;
 import io.github.actas.keycloak.policy.Mode;
 import io.github.actas.keycloak.policy.Policy;
 import io.github.actas.keycloak.policy.Principal;
 import io.github.actas.keycloak.store.ActAsPolicyProvider;
-import io.github.actas.keycloak.store.GroupPrincipals;
-import io.github.actas.keycloak.store.KeycloakDirectory;
 import org.keycloak.models.ClientModel;
 import org.keycloak.models.Constants;
 import org.keycloak.models.KeycloakSession;
@@ -70,48 +66,10 @@ final class CandidatePages {
             return grants;
         }
 
-        /** The decision about acting as a group ({@code groupId}). */
-        Decision decideGroup(String groupId) {
-            return provider.decide(policy, realm, console, new ActAsRequest(actor, Mode.GROUP, null, groupId,
+        /** The decision about acting as a user ({@code userId}) or a group ({@code groupId}). */
+        Decision decide(Mode mode, String userId, String groupId) {
+            return provider.decide(policy, realm, console, new ActAsRequest(actor, mode, userId, groupId,
                     Constants.ACCOUNT_CONSOLE_CLIENT_ID, null, null), false);
-        }
-
-        /**
-         * The decision about impersonating a candidate already loaded: the policy gets its facts from this user
-         * rather than looking it up again by id (two queries less a candidate, on the list's hot loop).
-         */
-        Decision decideUser(UserModel user) {
-            return provider.decide(policy, new KnownTarget(provider.directory(realm, console), user),
-                    new ActAsRequest(actor, Mode.IMPERSONATE, user.getId(), null, Constants.ACCOUNT_CONSOLE_CLIENT_ID, null, null),
-                    false);
-        }
-    }
-
-    /** A directory that knows the one user being decided about; everything else it asks the realm's. */
-    private record KnownTarget(KeycloakDirectory directory, UserModel user) implements Directory {
-
-        @Override
-        public Principal findUser(String usernameOrId) {
-            if (!user.getId().equals(usernameOrId)) {
-                return directory.findUser(usernameOrId);
-            }
-            // as the realm's directory would: a group's principal is never a user target
-            return GroupPrincipals.isActAsPrincipal(user) ? null : directory.principal(user);
-        }
-
-        @Override
-        public GroupPrincipal findGroup(String path) {
-            return directory.findGroup(path);
-        }
-
-        @Override
-        public int acrLevel(String acr) {
-            return directory.acrLevel(acr);
-        }
-
-        @Override
-        public boolean usernamesChosenByUsers() {
-            return directory.usernamesChosenByUsers();
         }
     }
 

@@ -47,7 +47,7 @@ public final class GroupList {
                         .filter(group -> term == null || KeycloakModelUtils.buildGroupPath(group).toLowerCase(Locale.ROOT).contains(term))
                         .iterator();
         return CandidatePages.page("groups", !asker.grants().isEmpty(), candidates, GroupModel::getId, group -> {
-            Decision decision = asker.decideGroup(group.getId());
+            Decision decision = asker.decide(Mode.GROUP, null, group.getId());
             Grant grant = CandidatePages.usableGrant(decision);
             return grant == null ? null : row(group, grant, decision.durationSeconds());
         }, first, after, max);

@@ -46,7 +46,7 @@ public final class TargetList {
         Iterator<UserModel> candidates = asker.grants().isEmpty() || acting || !person.isEnabled() ? Collections.emptyIterator()
                 : candidates(asker.grants(), term).filter(user -> term == null || matches(user, term)).iterator();
         return CandidatePages.page("targets", !asker.grants().isEmpty(), candidates, UserModel::getId, user -> {
-            Decision decision = asker.decideUser(user);
+            Decision decision = asker.decide(Mode.IMPERSONATE, user.getId(), null);
             Grant grant = CandidatePages.usableGrant(decision);
             return grant == null ? null : row(user, grant, decision.durationSeconds());
         }, first, after, max);

@@ -121,6 +121,15 @@ final class Browser implements AutoCloseable {
         }
     }
 
+    /** Waits until nothing matches {@code css}: a list reloads after the message that announces its change. */
+    void waitForGone(String css) {
+        try {
+            wait.until(ExpectedConditions.numberOfElementsToBe(By.cssSelector(css), 0));
+        } catch (TimeoutException e) {
+            throw new AssertionError("still " + css + " on " + url() + ":\n" + pageText(), e);
+        }
+    }
+
     boolean present(String css) {
         return !driver.findElements(By.cssSelector(css)).isEmpty();
     }

@@ -121,7 +121,7 @@ class ConsolePagesIT extends KeycloakIT {
             browser.click(row("page-desk") + " .act-as-grant-delete");
             browser.click(row("page-desk") + " .act-as-grant-confirm-delete");
             browser.waitForText("#act-as-grants-message", "Grant page-desk deleted");
-            assertThat(browser.present(row("page-desk"))).isFalse();
+            browser.waitForGone(row("page-desk"));
             assertThat(grant("page-desk")).isNull();
 
             // Live sessions: filter by the actor, end the session; its tokens stop working.

@@ -43,19 +43,19 @@ final class CandidatePages {
     static final class Asker {
 
         private final ActAsPolicyProvider provider;
-        private final RealmModel realm;
-        private final ClientModel console;
         private final Policy policy;
         private final Principal actor;
+        private final CandidateDirectory directory;
         private final List<Grant> grants = new ArrayList<>();
 
         Asker(KeycloakSession session, RealmModel realm, UserModel person, Mode mode) {
             this.provider = session.getProvider(ActAsPolicyProvider.class);
-            this.realm = realm;
-            this.console = realm.getClientByClientId(Constants.ACCOUNT_CONSOLE_CLIENT_ID);
+            ClientModel console = realm.getClientByClientId(Constants.ACCOUNT_CONSOLE_CLIENT_ID);
             this.policy = provider.policy(realm);
             this.actor = provider.principal(realm, person);
-            for (Grant grant : policy.grantsOf(actor, provider.directory(realm, console))) {
+            // One directory for the page: what it reads about the realm once (acr levels, username rules) holds for all.
+            this.directory = new CandidateDirectory(provider.directory(realm, console));
+            for (Grant grant : policy.grantsOf(actor, directory)) {
                 if (grant.modes().contains(mode)) {
                     grants.add(grant);
                 }
@@ -68,7 +68,7 @@ final class CandidatePages {
 
         /** The decision about acting as a user ({@code userId}) or a group ({@code groupId}). */
         Decision decide(Mode mode, String userId, String groupId) {
-            return provider.decide(policy, realm, console, new ActAsRequest(actor, mode, userId, groupId,
+            return provider.decide(policy, directory, new ActAsRequest(actor, mode, userId, groupId,
                     Constants.ACCOUNT_CONSOLE_CLIENT_ID, null, null), false);
         }
     }

@@ -6,7 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.stream.Stream;
+import java.util.stream.StreamSupport;
 
 import io.github.actas.keycloak.policy.Decision;
 import io.github.actas.keycloak.policy.Grant;
@@ -44,7 +44,7 @@ public final class TargetList {
         CandidatePages.Asker asker = new CandidatePages.Asker(session, realm, person, Mode.IMPERSONATE);
         String term = search == null || search.isBlank() ? null : search.trim().toLowerCase(Locale.ROOT);
         Iterator<UserModel> candidates = asker.grants().isEmpty() || acting || !person.isEnabled() ? Collections.emptyIterator()
-                : candidates(asker.grants(), term).filter(user -> term == null || matches(user, term)).iterator();
+                : filtered(candidates(asker.grants(), term).passingOver(after), term);
         return CandidatePages.page("targets", !asker.grants().isEmpty(), candidates, UserModel::getId, user -> {
             Decision decision = asker.decide(Mode.IMPERSONATE, user.getId(), null);
             Grant grant = CandidatePages.usableGrant(decision);
@@ -63,57 +63,47 @@ public final class TargetList {
     }
 
     /** Users the grants could cover, lazily; the policy decides each one. */
-    private Stream<UserModel> candidates(List<Grant> grants, String term) {
+    private UserCandidates candidates(List<Grant> grants, String term) {
+        UserCandidates out = new UserCandidates();
+        int limit = CandidatePages.SCAN_LIMIT;
         if (term != null) {
-            return session.users().searchForUserStream(realm, Map.of(UserModel.SEARCH, term), 0, CandidatePages.SCAN_LIMIT);
+            return out.query((first, max) -> session.users().searchForUserStream(realm, Map.of(UserModel.SEARCH, term), first, max), limit);
         }
-        Stream<UserModel> out = Stream.empty();
         for (Grant grant : grants) {
             for (String pattern : grant.targets().users()) {
-                out = Stream.concat(out, Stream.of(pattern).flatMap(this::usersMatching));
+                int wildcard = indexOfWildcard(pattern);
+                if (wildcard < 0) {
+                    out.user(() -> session.users().getUserByUsername(realm, pattern));
+                } else {
+                    // The literal start of the pattern narrows Keycloak's username search; the policy checks the rest.
+                    Map<String, String> prefix = Map.of(UserModel.USERNAME, pattern.substring(0, wildcard),
+                            UserModel.INCLUDE_SERVICE_ACCOUNT, "false");
+                    out.query((first, max) -> session.users().searchForUserStream(realm, prefix, first, max), limit);
+                }
             }
             for (String path : grant.targets().groups()) {
-                out = Stream.concat(out, Stream.of(path).flatMap(this::groupMembers));
+                GroupModel group = KeycloakModelUtils.findGroupByPath(session, realm, path);
+                if (group != null) {
+                    out.subtree(session, realm, group, limit);
+                }
             }
             for (String role : grant.targets().roles()) {
-                out = Stream.concat(out, Stream.of(role).flatMap(this::roleMembers));
+                RoleModel model = role(role);
+                if (model != null) {
+                    out.query((first, max) -> session.users().getRoleMembersStream(realm, model, first, max), limit);
+                }
             }
         }
         return out;
     }
 
-    private Stream<UserModel> usersMatching(String pattern) {
-        int wildcard = indexOfWildcard(pattern);
-        if (wildcard < 0) {
-            UserModel user = session.users().getUserByUsername(realm, pattern);
-            return user == null ? Stream.empty() : Stream.of(user);
-        }
-        // The literal start of the pattern narrows Keycloak's username search; the policy checks the rest.
-        String prefix = pattern.substring(0, wildcard);
-        return session.users().searchForUserStream(realm, Map.of(UserModel.USERNAME, prefix,
-                UserModel.INCLUDE_SERVICE_ACCOUNT, "false"), 0, CandidatePages.SCAN_LIMIT);
-    }
-
-    private Stream<UserModel> groupMembers(String path) {
-        GroupModel group = KeycloakModelUtils.findGroupByPath(session, realm, path);
-        return group == null ? Stream.empty() : subtree(group);
-    }
-
-    private Stream<UserModel> subtree(GroupModel group) {
-        return Stream.concat(session.users().getGroupMembersStream(realm, group, 0, CandidatePages.SCAN_LIMIT),
-                group.getSubGroupsStream().flatMap(this::subtree));
-    }
-
-    private Stream<UserModel> roleMembers(String role) {
+    private RoleModel role(String role) {
         int slash = role.indexOf('/');
-        RoleModel model;
         if (slash > 0) {
             ClientModel client = realm.getClientByClientId(role.substring(0, slash));
-            model = client == null ? null : client.getRole(role.substring(slash + 1));
-        } else {
-            model = realm.getRole(role);
+            return client == null ? null : client.getRole(role.substring(slash + 1));
         }
-        return model == null ? Stream.empty() : session.users().getRoleMembersStream(realm, model, 0, CandidatePages.SCAN_LIMIT);
+        return realm.getRole(role);
     }
 
     private static int indexOfWildcard(String pattern) {
@@ -123,6 +113,15 @@ public final class TargetList {
             }
         }
         return -1;
+    }
+
+    /** Listed users hold the term in their username, email or name, whatever Keycloak's search syntax made of it. */
+    private static Iterator<UserModel> filtered(Iterator<UserModel> users, String term) {
+        if (term == null) {
+            return users;
+        }
+        Iterable<UserModel> all = () -> users;
+        return StreamSupport.stream(all.spliterator(), false).filter(user -> matches(user, term)).iterator();
     }
 
     private static boolean matches(UserModel user, String term) {

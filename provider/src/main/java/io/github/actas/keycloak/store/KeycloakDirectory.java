@@ -71,6 +71,18 @@ public final class KeycloakDirectory implements Directory {
         return user == null || GroupPrincipals.isActAsPrincipal(user) ? null : user;
     }
 
+    /**
+     * @return the Keycloak user with this id, or null, as {@link #findUserModel} would find it but by id only: for
+     *         a candidate already known by its id, through Keycloak's user cache and without a username query
+     */
+    public UserModel findUserModelById(String id) {
+        if (id == null || id.isBlank() || id.length() > MAX_LOOKUP_LENGTH) {
+            return null;
+        }
+        UserModel user = session.users().getUserById(realm, id);
+        return user == null || GroupPrincipals.isActAsPrincipal(user) ? null : user;
+    }
+
     @Override
     public GroupPrincipal findGroup(String path) {
         GroupModel group = findGroupModel(path);

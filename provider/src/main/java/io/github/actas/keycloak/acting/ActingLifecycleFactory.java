@@ -20,6 +20,7 @@ import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
 import org.keycloak.models.utils.KeycloakModelUtils;
+import org.keycloak.models.utils.PostMigrationEvent;
 import org.keycloak.provider.ProviderConfigProperty;
 import org.keycloak.provider.ProviderConfigurationBuilder;
 import org.keycloak.timer.TimerProvider;
@@ -146,8 +147,14 @@ public final class ActingLifecycleFactory implements EventListenerProviderFactor
                 new SessionEnds(removed.getKeycloakSession()).userRemoved(removed.getRealm(), removed.getUser());
             } else if (event instanceof GroupModel.GroupRemovedEvent removed) {
                 new SessionEnds(removed.getKeycloakSession()).groupRemoved(removed.getRealm(), removed.getGroup());
+            } else if (event instanceof PostMigrationEvent) {
+                // Not before: on a new database the tables are created after the factories start.
+                scheduleTasks(factory);
             }
         });
+    }
+
+    private void scheduleTasks(KeycloakSessionFactory factory) {
         KeycloakModelUtils.runJobInTransaction(factory, session -> session.getProvider(TimerProvider.class)
                 .scheduleTask(task -> new SessionEnds(task).purgeExpired(PURGE_BATCH), purgeIntervalSeconds * 1000L, PURGE_TASK));
         long warnMillis = TimeUnit.DAYS.toMillis(warningDays);

@@ -1,14 +1,15 @@
 package io.github.actas.keycloak.policy;
 
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 
 /**
  * This node's compiled policy per realm. An entry is reused only while the realm's stored grants
- * revision is unchanged; the revision is a realm attribute, so Keycloak's own replicated realm-cache
- * invalidation tells every node when to recompile. Nothing here is authoritative.
+ * revision is unchanged; the revision is held by a component of the realm, so Keycloak's own replicated
+ * realm-cache invalidation tells every node when to recompile. Nothing here is authoritative.
  */
 public final class PolicyCache {
 
@@ -31,6 +32,11 @@ public final class PolicyCache {
             compilations.increment();
             return compiler.get();
         });
+    }
+
+    /** The realms this node holds a policy for. */
+    public Set<String> realmIds() {
+        return Set.copyOf(byRealm.keySet());
     }
 
     public void evict(String realmId) {

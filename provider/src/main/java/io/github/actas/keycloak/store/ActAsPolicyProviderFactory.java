@@ -11,6 +11,7 @@ import org.keycloak.Config;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.models.RealmModel;
+import org.keycloak.models.utils.PostMigrationEvent;
 import org.keycloak.provider.ProviderConfigProperty;
 import org.keycloak.provider.ProviderConfigurationBuilder;
 import org.keycloak.provider.ProviderEvent;
@@ -18,7 +19,7 @@ import org.keycloak.provider.ProviderFactory;
 import org.keycloak.provider.ServerInfoAwareProviderFactory;
 
 /**
- * Holds the server-wide policy options and this node's compiled-policy cache. Options, read once:
+ * Holds the server-wide policy options, this node's compiled-policy cache and its {@link PolicyWarmer}. Options, read once:
  * {@code --spi-act-as-policy--act-as-policy--max-duration-seconds} and
  * {@code --spi-act-as-policy--act-as-policy--default-duration-seconds}.
  */
@@ -32,6 +33,7 @@ public final class ActAsPolicyProviderFactory implements ProviderFactory<ActAsPo
     private final PolicyCache cache = new PolicyCache();
     private PolicySettings settings = PolicySettings.DEFAULTS;
     private String adminRealmName = "master";
+    private PolicyWarmer warmer;
 
     @Override
     public ActAsPolicyProvider create(KeycloakSession session) {
@@ -49,11 +51,14 @@ public final class ActAsPolicyProviderFactory implements ProviderFactory<ActAsPo
 
     @Override
     public void postInit(KeycloakSessionFactory factory) {
+        warmer = new PolicyWarmer(factory, cache);
         factory.register(this::onEvent);
     }
 
     private void onEvent(ProviderEvent event) {
-        if (event instanceof RealmModel.RealmPostCreateEvent created) {
+        if (event instanceof PostMigrationEvent) {
+            warmer.start();
+        } else if (event instanceof RealmModel.RealmPostCreateEvent created) {
             // Imports add components without their factories' onCreate: a realm (re)created from an export
             // may reuse an id and a revision this node has cached, so its grants get a revision of their own.
             RealmModel realm = created.getCreatedRealm();
@@ -90,6 +95,9 @@ public final class ActAsPolicyProviderFactory implements ProviderFactory<ActAsPo
 
     @Override
     public void close() {
+        if (warmer != null) {
+            warmer.stop();
+        }
     }
 
     @Override

@@ -40,7 +40,9 @@ class PolicyCacheTest {
         assertThat(compiled.get()).isEqualTo(2);
         get("realm-a", "r1");
         assertThat(compiled.get()).isEqualTo(2);
+        assertThat(cache.realmIds()).containsExactlyInAnyOrder("realm-a", "realm-b");
         cache.evict("realm-a");
+        assertThat(cache.realmIds()).containsExactly("realm-b");
         get("realm-a", "r1");
         assertThat(compiled.get()).isEqualTo(3);
     }

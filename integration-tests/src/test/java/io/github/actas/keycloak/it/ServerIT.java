@@ -46,11 +46,13 @@ class ServerIT extends KeycloakIT {
         String id = Http.postJson(actAsUrl(POLICY_REALM, "grants"), token,
                 GrantJson.simple("compile-count-" + System.nanoTime(), "frank", "dave")).json().get("id").asText();
         // The node's warmer reloads the realm and compiles its new grants within a second or two, with no request.
-        Await.until("the changed grants compiled before any request", 10_000, () -> compilations() == before + 1);
+        Await.until("the changed grants compiled before any request", 10_000, () -> compilations() > before);
+        long warmed = settledCompilations();
+        assertThat(warmed).as("one change: one compilation").isEqualTo(before + 1);
         for (int i = 0; i < 5; i++) {
             Http.postJson(explain, token, request);
         }
-        assertThat(compilations()).as("one change: one recompilation").isEqualTo(before + 1);
+        assertThat(compilations()).as("the requests after it found the change compiled").isEqualTo(warmed);
         Http.delete(actAsUrl(POLICY_REALM, "grants") + "/" + id, token);
     }
 

@@ -24,10 +24,14 @@ import org.keycloak.models.UserModel;
  */
 final class UserCandidates implements Iterator<UserModel> {
 
-    /** Users fetched per query: about two pages of the list. */
+    /** Users fetched by a source's first query: about two pages of the list. */
     static final int CHUNK = 50;
-    /** Users fetched per query while candidates are passed over (a cursor's page): each query flushes the page's entities. */
-    static final int SKIP_CHUNK = 500;
+    /**
+     * The most fetched per query. A source's queries double in size up to it (a search whose matches are mostly
+     * refused reads its 2,000 candidates in seven queries, not forty), and candidates a cursor passes over are
+     * fetched in chunks this large at once: every query also flushes the entities the page has loaded.
+     */
+    static final int MAX_CHUNK = 500;
 
     private final Deque<Supplier<Iterator<UserModel>>> sources = new ArrayDeque<>();
     private Iterator<UserModel> current = Collections.emptyIterator();
@@ -62,7 +66,10 @@ final class UserCandidates implements Iterator<UserModel> {
 
     private Iterator<UserModel> members(KeycloakSession session, RealmModel realm, GroupModel group, int limit) {
         // The subgroups come right after this group's members, before whatever followed the group.
-        List<GroupModel> children = group.getSubGroupsStream().toList();
+        List<GroupModel> children;
+        try (Stream<GroupModel> subgroups = group.getSubGroupsStream()) {
+            children = subgroups.toList();
+        }
         for (int i = children.size() - 1; i >= 0; i--) {
             GroupModel child = children.get(i);
             sources.addFirst(() -> members(session, realm, child, limit));
@@ -91,17 +98,21 @@ final class UserCandidates implements Iterator<UserModel> {
     }
 
     private int chunkSize() {
-        return Math.max(CHUNK, Math.min(passingOver + CHUNK, SKIP_CHUNK));
+        return Math.max(CHUNK, Math.min(passingOver + CHUNK, MAX_CHUNK));
     }
 
-    /** A paged query read a chunk at a time, until it runs dry or {@code limit} users were read. */
+    /**
+     * A paged query read a chunk at a time, each twice the last, until one comes back empty or {@code limit} rows
+     * were asked for.
+     */
     private static final class Chunks implements Iterator<UserModel> {
 
         private final BiFunction<Integer, Integer, Stream<UserModel>> query;
         private final int limit;
         private final IntSupplier size;
         private Iterator<UserModel> chunk = Collections.emptyIterator();
-        private int read;
+        private int offset;
+        private int fetches;
         private boolean dry;
 
         Chunks(BiFunction<Integer, Integer, Stream<UserModel>> query, int limit, IntSupplier size) {
@@ -112,13 +123,18 @@ final class UserCandidates implements Iterator<UserModel> {
 
         @Override
         public boolean hasNext() {
-            if (!chunk.hasNext() && !dry && read < limit) {
-                int max = Math.min(size.getAsInt(), limit - read);
+            while (!chunk.hasNext() && !dry && offset < limit) {
+                int growing = Math.min(MAX_CHUNK, CHUNK << Math.min(fetches++, 4));
+                int max = Math.min(Math.max(size.getAsInt(), growing), limit - offset);
                 List<UserModel> users;
-                try (Stream<UserModel> stream = query.apply(read, max)) {
+                try (Stream<UserModel> stream = query.apply(offset, max)) {
                     users = stream.toList();
                 }
-                dry = users.size() < max;
+                // Keycloak pages first and drops users after (federation links that no longer validate, role
+                // members it cannot load): the next chunk starts after all that were asked for, and only an empty
+                // chunk ends the source.
+                offset += max;
+                dry = users.isEmpty();
                 chunk = users.iterator();
             }
             return chunk.hasNext();
@@ -129,7 +145,6 @@ final class UserCandidates implements Iterator<UserModel> {
             if (!hasNext()) {
                 throw new NoSuchElementException();
             }
-            read++;
             return chunk.next();
         }
     }

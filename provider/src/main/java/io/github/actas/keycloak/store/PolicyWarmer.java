@@ -1,5 +1,7 @@
 package io.github.actas.keycloak.store;
 
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -24,31 +26,52 @@ final class PolicyWarmer {
 
     private final KeycloakSessionFactory factory;
     private final PolicyCache cache;
-    private ScheduledExecutorService executor;
+    /** Realms whose last warm-up failed: told once when it starts failing and once when it recovers. */
+    private final Set<String> failing = ConcurrentHashMap.newKeySet();
+    private volatile ScheduledExecutorService executor;
 
     PolicyWarmer(KeycloakSessionFactory factory, PolicyCache cache) {
         this.factory = factory;
         this.cache = cache;
     }
 
-    void start() {
+    /**
+     * Its own thread, not Keycloak's timer: reloading a realm with thousands of grants takes seconds, which would
+     * hold up every task on the timer's single thread.
+     */
+    synchronized void start() {
+        if (executor != null) {
+            return;
+        }
         executor = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread thread = new Thread(r, "act-as-policy-warmer");
             thread.setDaemon(true);
             return thread;
         });
-        executor.scheduleWithFixedDelay(this::runSafely, INTERVAL_MILLIS, INTERVAL_MILLIS, TimeUnit.MILLISECONDS);
+        executor.scheduleWithFixedDelay(this::round, INTERVAL_MILLIS, INTERVAL_MILLIS, TimeUnit.MILLISECONDS);
     }
 
-    void stop() {
-        if (executor != null) {
-            executor.shutdownNow();
+    synchronized void stop() {
+        ScheduledExecutorService running = executor;
+        if (running == null) {
+            return;
         }
+        running.shutdownNow();
+        try {
+            // Let a warm-up in progress finish its transaction before Keycloak closes the session factory.
+            running.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        executor = null;
     }
 
-    private void runSafely() {
-        try {
-            for (String realmId : cache.realmIds()) {
+    private void round() {
+        for (String realmId : cache.realmIds()) {
+            if (Thread.currentThread().isInterrupted()) {
+                return;
+            }
+            try {
                 KeycloakModelUtils.runJobInTransaction(factory, session -> {
                     RealmModel realm = session.realms().getRealm(realmId);
                     if (realm == null) {
@@ -57,10 +80,16 @@ final class PolicyWarmer {
                         session.getProvider(ActAsPolicyProvider.class).policy(realm);
                     }
                 });
+                if (failing.remove(realmId)) {
+                    LOG.infof("Act-As policy warm-up of realm %s works again", realmId);
+                }
+            } catch (RuntimeException e) {
+                // The next request compiles as it always did; the next round tries again.
+                if (failing.add(realmId)) {
+                    LOG.warnf("Act-As policy warm-up of realm %s failed (requests compile the grants themselves meanwhile): %s",
+                            realmId, e.toString());
+                }
             }
-        } catch (RuntimeException e) {
-            // The next request compiles as it always did; the next round tries again.
-            LOG.debugf("Policy warm-up round failed: %s", e.toString());
         }
     }
 }

@@ -70,7 +70,7 @@ class UserCandidatesTest {
         List<String> all = ids(candidates, Integer.MAX_VALUE);
         assertThat(all).hasSize(120 + 1 + 70);
         assertThat(all.get(120)).isEqualTo("user-9999");
-        assertThat(first).containsExactly("0+50", "50+50", "100+50"); // the third came back short: dry
+        assertThat(first).containsExactly("0+50", "50+100", "150+200"); // each twice the last, until one comes back empty
         assertThat(second).containsExactly("0+50", "50+20");
         assertThat(looked).containsExactly("named");
     }
@@ -80,6 +80,27 @@ class UserCandidatesTest {
         List<String> asked = new ArrayList<>();
         UserCandidates candidates = new UserCandidates().query(query(1000, asked), 2000).passingOver(500);
         assertThat(ids(candidates, 521)).hasSize(521).endsWith("user-520");
-        assertThat(asked).containsExactly("0+500", "500+50");
+        assertThat(asked).containsExactly("0+500", "500+100");
+    }
+
+    @Test
+    void aShortChunkDoesNotEndItsSource() {
+        // Keycloak drops users after paging (a federated user that no longer validates): 50 asked, 49 answered.
+        List<String> asked = new ArrayList<>();
+        BiFunction<Integer, Integer, Stream<UserModel>> dropping = (first, max) -> {
+            asked.add(first + "+" + max);
+            return IntStream.range(first, Math.min(300, first + max)).filter(n -> n != 7).mapToObj(UserCandidatesTest::user);
+        };
+        List<String> all = ids(new UserCandidates().query(dropping, 2000), Integer.MAX_VALUE);
+        assertThat(all).hasSize(299).doesNotHaveDuplicates().doesNotContain("user-7").contains("user-49", "user-50", "user-299");
+        assertThat(asked).containsExactly("0+50", "50+100", "150+200", "350+400");
+    }
+
+    @Test
+    void aLongScanTakesAFewGrowingQueries() {
+        List<String> asked = new ArrayList<>();
+        UserCandidates candidates = new UserCandidates().query(query(5000, asked), 2000);
+        assertThat(ids(candidates, Integer.MAX_VALUE)).hasSize(2000);
+        assertThat(asked).containsExactly("0+50", "50+100", "150+200", "350+400", "750+500", "1250+500", "1750+250");
     }
 }

@@ -11,6 +11,9 @@ import java.util.stream.StreamSupport;
 import io.github.actas.keycloak.policy.Decision;
 import io.github.actas.keycloak.policy.Grant;
 import io.github.actas.keycloak.policy.Mode;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.FlushModeType;
+import org.keycloak.connections.jpa.JpaConnectionProvider;
 import org.keycloak.models.ClientModel;
 import org.keycloak.models.GroupModel;
 import org.keycloak.models.KeycloakSession;
@@ -45,11 +48,21 @@ public final class TargetList {
         String term = search == null || search.isBlank() ? null : search.trim().toLowerCase(Locale.ROOT);
         Iterator<UserModel> candidates = asker.grants().isEmpty() || acting || !person.isEnabled() ? Collections.emptyIterator()
                 : filtered(candidates(asker.grants(), term).passingOver(after), term);
-        return CandidatePages.page("targets", !asker.grants().isEmpty(), candidates, UserModel::getId, user -> {
-            Decision decision = asker.decide(Mode.IMPERSONATE, user.getId(), null);
-            Grant grant = CandidatePages.usableGrant(decision);
-            return grant == null ? null : row(user, grant, decision.durationSeconds());
-        }, first, after, max);
+        // A page only reads, but it loads hundreds of users into the request's persistence context, and in the
+        // default flush mode every later query (each chunk, each user the cache loads) first dirty-checks all of
+        // them. Nothing this request changed needs flushing before these reads; the commit still flushes.
+        EntityManager em = session.getProvider(JpaConnectionProvider.class).getEntityManager();
+        FlushModeType mode = em.getFlushMode();
+        em.setFlushMode(FlushModeType.COMMIT);
+        try {
+            return CandidatePages.page("targets", !asker.grants().isEmpty(), candidates, UserModel::getId, user -> {
+                Decision decision = asker.decide(Mode.IMPERSONATE, user.getId(), null);
+                Grant grant = CandidatePages.usableGrant(decision);
+                return grant == null ? null : row(user, grant, decision.durationSeconds());
+            }, first, after, max);
+        } finally {
+            em.setFlushMode(mode);
+        }
     }
 
     private static Map<String, Object> row(UserModel user, Grant grant, int durationSeconds) {
@@ -67,7 +80,7 @@ public final class TargetList {
         UserCandidates out = new UserCandidates();
         int limit = CandidatePages.SCAN_LIMIT;
         if (term != null) {
-            return out.query((first, max) -> session.users().searchForUserStream(realm, Map.of(UserModel.SEARCH, term), first, max), limit);
+            return out.search((first, max) -> session.users().searchForUserStream(realm, Map.of(UserModel.SEARCH, term), first, max), limit);
         }
         for (Grant grant : grants) {
             for (String pattern : grant.targets().users()) {

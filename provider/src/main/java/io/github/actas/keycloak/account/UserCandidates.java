@@ -45,7 +45,17 @@ final class UserCandidates implements Iterator<UserModel> {
 
     /** Then the users of a paged query, {@code query(first, max)}, at most {@code limit} of them. */
     UserCandidates query(BiFunction<Integer, Integer, Stream<UserModel>> query, int limit) {
-        sources.addLast(() -> new Chunks(query, limit, this::chunkSize));
+        sources.addLast(() -> new Chunks(query, limit, this::chunkSize, false));
+        return this;
+    }
+
+    /**
+     * Then the users of Keycloak's user search, at most {@code limit}. Its last page is the first short one, as in
+     * Keycloak's own admin console: a term few users match costs a scan of the realm's users per query, and asking
+     * again after a short page would double it for a federated user that might have been dropped.
+     */
+    UserCandidates search(BiFunction<Integer, Integer, Stream<UserModel>> query, int limit) {
+        sources.addLast(() -> new Chunks(query, limit, this::chunkSize, true));
         return this;
     }
 
@@ -74,7 +84,7 @@ final class UserCandidates implements Iterator<UserModel> {
             GroupModel child = children.get(i);
             sources.addFirst(() -> members(session, realm, child, limit));
         }
-        return new Chunks((first, max) -> session.users().getGroupMembersStream(realm, group, first, max), limit, this::chunkSize);
+        return new Chunks((first, max) -> session.users().getGroupMembersStream(realm, group, first, max), limit, this::chunkSize, false);
     }
 
     @Override
@@ -110,15 +120,17 @@ final class UserCandidates implements Iterator<UserModel> {
         private final BiFunction<Integer, Integer, Stream<UserModel>> query;
         private final int limit;
         private final IntSupplier size;
+        private final boolean shortIsLast;
         private Iterator<UserModel> chunk = Collections.emptyIterator();
         private int offset;
         private int fetches;
         private boolean dry;
 
-        Chunks(BiFunction<Integer, Integer, Stream<UserModel>> query, int limit, IntSupplier size) {
+        Chunks(BiFunction<Integer, Integer, Stream<UserModel>> query, int limit, IntSupplier size, boolean shortIsLast) {
             this.query = query;
             this.limit = limit;
             this.size = size;
+            this.shortIsLast = shortIsLast;
         }
 
         @Override
@@ -132,9 +144,9 @@ final class UserCandidates implements Iterator<UserModel> {
                 }
                 // Keycloak pages first and drops users after (federation links that no longer validate, role
                 // members it cannot load): the next chunk starts after all that were asked for, and only an empty
-                // chunk ends the source.
+                // chunk ends the source (a search: a short one).
                 offset += max;
-                dry = users.isEmpty();
+                dry = users.isEmpty() || shortIsLast && users.size() < max;
                 chunk = users.iterator();
             }
             return chunk.hasNext();

@@ -97,6 +97,14 @@ class UserCandidatesTest {
     }
 
     @Test
+    void aSearchEndsAtItsFirstShortPageAsKeycloaksAdminConsoleDoes() {
+        List<String> asked = new ArrayList<>();
+        List<String> all = ids(new UserCandidates().search(query(10, asked), 2000), Integer.MAX_VALUE);
+        assertThat(all).hasSize(10);
+        assertThat(asked).containsExactly("0+50");
+    }
+
+    @Test
     void aLongScanTakesAFewGrowingQueries() {
         List<String> asked = new ArrayList<>();
         UserCandidates candidates = new UserCandidates().query(query(5000, asked), 2000);

@@ -34,6 +34,11 @@ public final class PolicyCache {
         });
     }
 
+    /** @return the policy this node holds for the realm, whatever its revision, or null */
+    public Policy current(String realmId) {
+        return byRealm.get(realmId);
+    }
+
     /** The realms this node holds a policy for. */
     public Set<String> realmIds() {
         return Set.copyOf(byRealm.keySet());

@@ -4,17 +4,22 @@ import { createElement as h, useState } from "react";
 import { Alert, Button, Empty, Page, Pager, Table, TextInput, admin, problem, useLoad, when } from "./act-as-ui.js";
 
 const MAX = 20;
+const cursorOf = (s) => `${Math.floor(Date.parse(s.started) / 1000)}:${s.id}`;
 
 export default function Sessions() {
   const [actor, setActor] = useState("");
   const [filter, setFilter] = useState("");
-  const [first, setFirst] = useState(0);
+  // Keyset pages: each starts after the last session of the one before, `<started>:<id>` (api.md, paging).
+  const [cursors, setCursors] = useState([null]);
+  const after = cursors[cursors.length - 1];
+  const first = (cursors.length - 1) * MAX;
   const [version, setVersion] = useState(0);
   const [message, setMessage] = useState(null);
   const [failure, setFailure] = useState(null);
-  const query = new URLSearchParams({ first: String(first), max: String(MAX + 1) });
+  const query = new URLSearchParams({ max: String(MAX + 1) });
+  if (after) query.set("after", after);
   if (filter) query.set("actor", filter);
-  const sessions = useLoad(() => admin(`/sessions?${query}`), [filter, first, version]);
+  const sessions = useLoad(() => admin(`/sessions?${query}`), [filter, after, version]);
   const reload = () => setVersion(version + 1);
   const page = (...children) => h(Page, { id: "act-as-sessions", title: "Live acting sessions",
     intro: "Acting under way in this realm. Ending a session signs the acting out everywhere and is recorded." }, children);
@@ -28,7 +33,7 @@ export default function Sessions() {
     message ? h(Alert, { id: "act-as-sessions-message", variant: "success", title: message }) : null,
     failure ? h(Alert, { id: "act-as-sessions-error", title: failure }) : null,
     h("form", { className: "pf-v5-c-toolbar", id: "act-as-sessions-filter",
-      onSubmit: (e) => { e.preventDefault(); setFirst(0); setMessage(null); setFilter(actor.trim()); } },
+      onSubmit: (e) => { e.preventDefault(); setCursors([null]); setMessage(null); setFilter(actor.trim()); } },
       h("div", { className: "pf-v5-c-toolbar__content" }, h("div", { className: "pf-v5-c-toolbar__content-section" },
         h("div", { className: "pf-v5-c-toolbar__item" }, h(TextInput, { id: "act-as-sessions-actor", value: actor,
           onChange: setActor, placeholder: "Actor (username or id)", "aria-label": "Actor", type: "search" })),
@@ -39,9 +44,10 @@ export default function Sessions() {
       : rows.length === 0 ? h(Empty, { id: "act-as-sessions-empty", title: "Nobody is acting" }, filter ? `No session of ${filter}.` : null)
         : h(Table, { id: "act-as-sessions-table", label: "Live acting sessions",
           columns: ["Actor", "Acting as", "Mode", "Grant", "Client", "Reason", "Started", "Ends by", ""],
-          rows: rows.map((s) => ({ key: s.id, attrs: { className: "act-as-session-row", "data-actor": s.actor.username },
+          rows: rows.map((s) => ({ key: s.id, attrs: { className: "act-as-session-row", "data-actor": s.actor.username, "data-id": s.id },
             cells: [s.actor.username, s.target ? s.target.username : `group ${s.group.path}`, s.mode, s.grant, s.client,
               s.reason || "", when(s.started), when(s.expires),
               h(Button, { small: true, variant: "danger", className: "act-as-session-end", onClick: () => end(s) }, "End")] })) }),
-    sessions.data ? h(Pager, { id: "act-as-sessions-pager", first, max: MAX, more: sessions.data.length > MAX, onPage: setFirst }) : null);
+    sessions.data ? h(Pager, { id: "act-as-sessions-pager", first, max: MAX, more: sessions.data.length > MAX,
+      onPage: (to) => setCursors(to > first ? [...cursors, cursorOf(rows[rows.length - 1])] : cursors.slice(0, -1)) }) : null);
 }

@@ -1,5 +1,6 @@
 package io.github.actas.keycloak.it;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -151,6 +152,49 @@ class ConsolePagesIT extends KeycloakIT {
             browser.waitForText("tr.act-as-sink-row[data-name='console-log']", "log");
             browser.screenshot("account-console-sinks-page");
         }
+    }
+
+    @Test
+    void theLiveSessionsPagePagesByCursorWithoutRepeatingOrSkippingASession() {
+        String agent = oidc.login("exchange-app", "agent");
+        for (int i = 0; i < 25; i++) {
+            assertThat(oidc.impersonate("exchange-app", agent, "customer_" + (1 + i % 2), "reason", "T-" + (200 + i),
+                    "scope", "openid").status()).isEqualTo(200);
+        }
+        try (Browser browser = new Browser()) {
+            List<String> all = new ArrayList<>();
+            for (JsonNode s : Http.get(actAsUrl(REALM, "sessions?actor=agent&max=100"), masterAdminToken()).json()) {
+                all.add(s.get("id").asText());
+            }
+            assertThat(all).hasSizeGreaterThan(20);
+
+            signIn(browser, "boss", "Act-As administration");
+            openFromMenu(browser, "act-as-sessions");
+            browser.type("#act-as-sessions-actor", "agent");
+            browser.click("#act-as-sessions-filter button[type='submit']");
+            Await.until("a full first page of agent's sessions", 15_000, () -> ids(browser).size() == 20);
+            List<String> firstPage = ids(browser);
+            browser.click("#act-as-sessions-pager-next");
+            Await.until("the second page", 15_000, () -> !ids(browser).isEmpty() && !ids(browser).equals(firstPage));
+            List<String> secondPage = ids(browser);
+            browser.click("#act-as-sessions-pager-previous");
+            Await.until("the first page again", 15_000, () -> ids(browser).equals(firstPage));
+
+            List<String> paged = new ArrayList<>(firstPage);
+            paged.addAll(secondPage);
+            // Newest first, as the API lists them: the pages are the list, cut after its twentieth session.
+            assertThat(paged).doesNotHaveDuplicates().isEqualTo(all.subList(0, paged.size()));
+            assertThat(secondPage).hasSize(Math.min(20, all.size() - 20));
+        } finally {
+            Http.delete(actAsUrl(REALM, "sessions?actor=agent"), masterAdminToken());
+        }
+    }
+
+    /** The ids of the agent's sessions the page shows, read in one script (React may re-render between two reads). */
+    private static List<String> ids(Browser browser) {
+        Object ids = browser.script("return [...document.querySelectorAll(\"tr.act-as-session-row[data-actor='agent']\")]"
+                + ".map(r => r.dataset.id);");
+        return ids instanceof List<?> list ? list.stream().map(String::valueOf).toList() : List.of();
     }
 
     @Test

@@ -1,8 +1,8 @@
 package io.github.actas.keycloak.admin;
 
-import io.github.actas.keycloak.policy.Directory;
 import io.github.actas.keycloak.policy.GroupPrincipal;
 import io.github.actas.keycloak.policy.Principal;
+import io.github.actas.keycloak.store.ForwardingDirectory;
 import io.github.actas.keycloak.store.KeycloakDirectory;
 import org.keycloak.models.GroupModel;
 import org.keycloak.models.UserModel;
@@ -12,13 +12,12 @@ import org.keycloak.models.UserModel;
  * not exist here, so explain answers about them exactly as about someone missing and reveals neither
  * existence, state, roles nor groups.
  */
-final class VisibleDirectory implements Directory {
+final class VisibleDirectory extends ForwardingDirectory {
 
-    private final KeycloakDirectory directory;
     private final AdminAccess access;
 
     VisibleDirectory(KeycloakDirectory directory, AdminAccess access) {
-        this.directory = directory;
+        super(directory);
         this.access = access;
     }
 
@@ -38,15 +37,5 @@ final class VisibleDirectory implements Directory {
     public GroupPrincipal findGroup(String path) {
         GroupModel group = directory.findGroupModel(path);
         return group != null && access.canView(group) ? directory.group(group) : null;
-    }
-
-    @Override
-    public int acrLevel(String acr) {
-        return directory.acrLevel(acr);
-    }
-
-    @Override
-    public boolean usernamesChosenByUsers() {
-        return directory.usernamesChosenByUsers();
     }
 }

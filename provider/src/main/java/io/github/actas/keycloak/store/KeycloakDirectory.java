@@ -61,14 +61,11 @@ public final class KeycloakDirectory implements Directory {
      *         principal is no person and never a user target, so it is not found here
      */
     public UserModel findUserModel(String usernameOrId) {
-        if (usernameOrId == null || usernameOrId.isBlank() || usernameOrId.length() > MAX_LOOKUP_LENGTH) {
+        if (!plausibleKey(usernameOrId)) {
             return null;
         }
         UserModel user = session.users().getUserByUsername(realm, usernameOrId);
-        if (user == null) {
-            user = session.users().getUserById(realm, usernameOrId);
-        }
-        return user == null || GroupPrincipals.isActAsPrincipal(user) ? null : user;
+        return user != null ? person(user) : findUserModelById(usernameOrId);
     }
 
     /**
@@ -76,10 +73,15 @@ public final class KeycloakDirectory implements Directory {
      *         a candidate already known by its id, through Keycloak's user cache and without a username query
      */
     public UserModel findUserModelById(String id) {
-        if (id == null || id.isBlank() || id.length() > MAX_LOOKUP_LENGTH) {
-            return null;
-        }
-        UserModel user = session.users().getUserById(realm, id);
+        return plausibleKey(id) ? person(session.users().getUserById(realm, id)) : null;
+    }
+
+    private static boolean plausibleKey(String usernameOrId) {
+        return usernameOrId != null && !usernameOrId.isBlank() && usernameOrId.length() <= MAX_LOOKUP_LENGTH;
+    }
+
+    /** A group's or a service account's principal is no person and never a user target, so it is not found here. */
+    private static UserModel person(UserModel user) {
         return user == null || GroupPrincipals.isActAsPrincipal(user) ? null : user;
     }
 
